@@ -1,0 +1,1 @@
+"""The LangGraph agent: planners, the graph, the grounded responder and sessions."""

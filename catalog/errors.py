@@ -1,0 +1,44 @@
+"""Errors people can act on.
+
+Every error whyrec raises on purpose derives from :class:`WhyrecError`. Its message says what is
+wrong and, where possible, what to do; the CLI, the tools and the UI show it as is, without a
+traceback. Anything else that escapes is a bug.
+"""
+
+from __future__ import annotations
+
+
+class WhyrecError(Exception):
+    """A problem the user can fix: bad input, missing data, a stale artifact."""
+
+
+class DataError(WhyrecError):
+    """Input data is missing, truncated or malformed."""
+
+
+class UnknownItemError(WhyrecError, KeyError):
+    """An item id that is not in the catalog."""
+
+    def __init__(self, item_ids: list[int] | int) -> None:
+        ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
+        shown = ", ".join(str(i) for i in ids[:10]) + (" …" if len(ids) > 10 else "")
+        super().__init__(f"unknown item id{'s' if len(ids) > 1 else ''}: {shown} (not in the MovieLens catalog)")
+        self.item_ids = ids
+
+    def __str__(self) -> str:  # KeyError would otherwise wrap the message in quotes
+        return str(self.args[0])
+
+
+class UnknownUserError(WhyrecError, KeyError):
+    """A MovieLens user id that has no interactions in the catalog."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"unknown user id: {user_id} (MovieLens users are numbered 1 to 610)")
+        self.user_id = user_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ArtifactError(WhyrecError):
+    """A prepared artifact is missing, corrupt or was built from other inputs; `whyrec prepare` fixes it."""

@@ -1,0 +1,1 @@
+"""Causal tools: counterfactual explanations on the ranker's graph and DoWhy effect estimation."""

@@ -1,0 +1,32 @@
+"""Settings of the LightGCN ranker (section ``ranker``) and the hybrid pipeline (section ``hybrid``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class RankerConfig(BaseModel):
+    """LightGCN training hyper-parameters (He et al. 2020, https://arxiv.org/abs/2002.02126)."""
+
+    dim: int = Field(64, ge=4, le=1024, description="embedding size")
+    layers: int = Field(3, ge=1, le=8, description="propagation layers")
+    lr: float = Field(0.005, gt=0, le=1, description="Adam learning rate")
+    epochs: int = Field(60, ge=1, le=2000, description="maximum training epochs")
+    batch_size: int = Field(4096, ge=32, le=1_000_000, description="BPR triples per step")
+    negatives: int = Field(1, ge=1, le=64, description="sampled negatives per positive")
+    reg: float = Field(1e-4, ge=0, description="L2 regularisation of the layer-0 embeddings")
+    patience: int = Field(5, ge=1, description="evaluations without a better valid NDCG@20 before stopping")
+    eval_every: int = Field(2, ge=1, description="epochs between validation evaluations")
+    seed: int = Field(0, description="training seed")
+
+
+class HybridConfig(BaseModel):
+    """How the hybrid recommender blends the retriever's semantic score with the GCN's personal score.
+
+    Both scores are min-max normalised over the candidate set, then
+    ``score = semantic_weight * semantic + gcn_weight * gcn``.
+    """
+
+    semantic_weight: float = Field(0.5, ge=0, le=1, description="weight of the text match")
+    gcn_weight: float = Field(0.5, ge=0, le=1, description="weight of the LightGCN personal score")
+    candidates: int = Field(200, ge=10, le=5000, description="candidates from each source before filtering")

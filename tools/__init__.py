@@ -1,0 +1,1 @@
+"""LangChain tools: thin, typed adapters over catalog, ranker and causal."""

@@ -1,0 +1,1 @@
+"""The Gradio chat: an adapter over the agent only."""
