@@ -1,0 +1,111 @@
+"""Hard constraints on recommended items: genres to include or exclude, a year range, ids to skip.
+
+They are *hard*: the retriever turns them into a Chroma ``where`` filter and the hybrid pipeline
+checks every result with :meth:`Constraints.admits`, so no output ever breaks one. An item with no
+known year fails any year bound: when someone asks for "after 2010" we cannot vouch for an undated
+film, and a wrong answer is worse than a shorter list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from whyrec.catalog.errors import WhyrecError
+
+if TYPE_CHECKING:
+    from whyrec.catalog.model import Catalog, Item
+
+
+class ConstraintError(WhyrecError):
+    """Constraints that cannot be met by construction: an unknown genre, an empty year range."""
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What every returned item must satisfy."""
+
+    genres_include: tuple[str, ...] = ()  # an item must carry EVERY included genre
+    genres_exclude: tuple[str, ...] = ()  # an item must carry NONE of these
+    year_min: int | None = None
+    year_max: int | None = None
+    exclude_ids: tuple[int, ...] = ()
+
+    @property
+    def has_year_bound(self) -> bool:
+        return self.year_min is not None or self.year_max is not None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.genres_include or self.genres_exclude or self.has_year_bound or self.exclude_ids)
+
+    def admits(self, item: Item) -> bool:
+        """Whether ``item`` meets every constraint (items with no year fail any year bound)."""
+        return self.admits_values(item.item_id, item.genres, item.year)
+
+    def admits_values(self, item_id: int, genres: tuple[str, ...] | list[str], year: int | None) -> bool:
+        """:meth:`admits` on raw values, for callers that hold catalog rows rather than Items."""
+        if int(item_id) in self.exclude_ids:
+            return False
+        if not set(self.genres_include) <= set(genres) or set(self.genres_exclude) & set(genres):
+            return False
+        if self.has_year_bound:
+            if year is None:
+                return False
+            if self.year_min is not None and year < self.year_min:
+                return False
+            if self.year_max is not None and year > self.year_max:
+                return False
+        return True
+
+    def validate(self, catalog: Catalog) -> Constraints:
+        """The same constraints with canonical genre names; ConstraintError for what can never match.
+
+        Genre names match case-insensitively ("sci-fi" -> "Sci-Fi"), so people and the planner need
+        not know MovieLens' spelling. Unknown genres and an inverted year range are errors rather
+        than empty results, because the user can fix them.
+        """
+        canonical = {g.lower(): g for g in catalog.genres}
+
+        def canon(names: tuple[str, ...]) -> tuple[str, ...]:
+            unknown = [n for n in names if n.strip().lower() not in canonical]
+            if unknown:
+                raise ConstraintError(
+                    f"unknown genre{'s' if len(unknown) > 1 else ''}: {', '.join(repr(u) for u in unknown)} "
+                    f"(known: {', '.join(catalog.genres)})"
+                )
+            return tuple(dict.fromkeys(canonical[n.strip().lower()] for n in names))
+
+        include, exclude = canon(tuple(self.genres_include)), canon(tuple(self.genres_exclude))
+        clash = sorted(set(include) & set(exclude))
+        if clash:
+            raise ConstraintError(f"genre both required and excluded: {', '.join(clash)}")
+        if self.year_min is not None and self.year_max is not None and self.year_min > self.year_max:
+            raise ConstraintError(f"year_min {self.year_min} is after year_max {self.year_max}")
+        return replace(
+            self,
+            genres_include=include,
+            genres_exclude=exclude,
+            exclude_ids=tuple(dict.fromkeys(int(i) for i in self.exclude_ids)),
+        )
+
+    def with_excluded(self, item_ids: Iterable[int]) -> Constraints:
+        """These constraints plus more ids to skip (seen or liked items)."""
+        extra = [int(i) for i in item_ids]
+        return replace(self, exclude_ids=tuple(dict.fromkeys([*self.exclude_ids, *extra])))
+
+    def describe(self) -> list[str]:
+        """Human-readable statements of each active constraint, used as reasons ("genre: Comedy")."""
+        parts: list[str] = []
+        if self.genres_include:
+            parts.append("genre: " + " + ".join(self.genres_include))
+        if self.genres_exclude:
+            parts.append("not " + ", ".join(self.genres_exclude))
+        if self.year_min is not None and self.year_max is not None:
+            parts.append(f"year {self.year_min}–{self.year_max}")
+        elif self.year_min is not None:
+            parts.append(f"year ≥ {self.year_min}")
+        elif self.year_max is not None:
+            parts.append(f"year ≤ {self.year_max}")
+        return parts

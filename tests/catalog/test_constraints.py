@@ -1,0 +1,63 @@
+"""Constraints: admission rules (undated items fail year bounds) and validation against the catalog."""
+
+from __future__ import annotations
+
+import pytest
+
+from whyrec.catalog.constraints import ConstraintError, Constraints
+from whyrec.catalog.errors import WhyrecError
+from whyrec.catalog.model import Item
+
+
+def _item(item_id: int = 1, genres: tuple[str, ...] = ("Comedy", "Drama"), year: int | None = 2001) -> Item:
+    return Item(item_id, "T", year, genres, (), "", 10, 4.0, "T")
+
+
+def test_admits_each_rule() -> None:
+    item = _item()
+    assert Constraints().admits(item)
+    assert Constraints(genres_include=("Comedy", "Drama")).admits(item)
+    assert not Constraints(genres_include=("Comedy", "Horror")).admits(item)
+    assert not Constraints(genres_exclude=("Drama",)).admits(item)
+    assert Constraints(year_min=2001, year_max=2001).admits(item)
+    assert not Constraints(year_min=2002).admits(item)
+    assert not Constraints(year_max=2000).admits(item)
+    assert not Constraints(exclude_ids=(1,)).admits(item)
+
+
+def test_undated_items_fail_any_year_bound() -> None:
+    undated = _item(year=None)
+    assert Constraints(genres_include=("Comedy",)).admits(undated)
+    assert not Constraints(year_min=1900).admits(undated)
+    assert not Constraints(year_max=3000).admits(undated)
+
+
+def test_validate_canonicalises_genres(catalog) -> None:
+    valid = Constraints(genres_include=("sci-fi", "COMEDY"), genres_exclude=(" horror",), exclude_ids=(3, 3)).validate(
+        catalog
+    )
+    assert valid.genres_include == ("Sci-Fi", "Comedy")
+    assert valid.genres_exclude == ("Horror",)
+    assert valid.exclude_ids == (3,)
+
+
+@pytest.mark.parametrize(
+    ("constraints", "message"),
+    [
+        (Constraints(genres_include=("Cowboy",)), "unknown genre: 'Cowboy'"),
+        (Constraints(genres_exclude=("Cowboy", "Spacey")), "unknown genres"),
+        (Constraints(genres_include=("Drama",), genres_exclude=("drama",)), "both required and excluded: Drama"),
+        (Constraints(year_min=2010, year_max=2000), "year_min 2010 is after year_max 2000"),
+    ],
+)
+def test_validate_rejects_impossible_constraints(catalog, constraints: Constraints, message: str) -> None:
+    with pytest.raises(ConstraintError, match=message) as info:
+        constraints.validate(catalog)
+    assert isinstance(info.value, WhyrecError)
+
+
+def test_describe_and_with_excluded() -> None:
+    c = Constraints(genres_include=("Comedy",), genres_exclude=("Horror",), year_min=1990, year_max=1999)
+    assert c.describe() == ["genre: Comedy", "not Horror", "year 1990–1999"]
+    assert c.with_excluded([5, 6]).exclude_ids == (5, 6)
+    assert Constraints().is_empty and not c.is_empty
