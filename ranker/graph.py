@@ -1,0 +1,78 @@
+"""The bipartite user-item graph LightGCN propagates over, with dense node positions.
+
+Node layout: users ``0 .. n_users-1`` (positions in ``catalog.user_ids``), then items
+``n_users .. n_users+n_items-1`` (positions in ``catalog.item_ids``), then one extra **guest** node.
+The guest stands for a chat user known only by what they said: fold-in connects it to the items
+they liked and re-runs the propagation, with no retraining. Its layer-0 embedding is kept at zero,
+so its representation comes only from its edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import torch
+
+from whyrec.catalog.model import Catalog
+
+
+@dataclass(frozen=True)
+class Interactions:
+    """Positive (user, item) edges as dense positions, one row per edge."""
+
+    n_users: int
+    n_items: int
+    users: np.ndarray
+    items: np.ndarray
+
+    @classmethod
+    def from_frame(cls, catalog: Catalog, frame: pd.DataFrame) -> Interactions:
+        """Edges of ``frame`` (columns user_id, item_id), deduplicated and sorted by (user, item)."""
+        users = np.searchsorted(catalog.user_ids, frame["user_id"].to_numpy(dtype=np.int64))
+        items = catalog.item_index(frame["item_id"].to_numpy(dtype=np.int64))
+        pairs = np.unique(np.stack([users, items], axis=1), axis=0) if len(users) else np.zeros((0, 2), np.int64)
+        return cls(catalog.n_users, catalog.n_items, pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64))
+
+    def subset_users(self, keep: np.ndarray) -> Interactions:
+        """Only the edges of the users flagged in the boolean array ``keep`` (node layout unchanged)."""
+        mask = keep[self.users]
+        return Interactions(self.n_users, self.n_items, self.users[mask], self.items[mask])
+
+    @property
+    def n_nodes(self) -> int:
+        """Users, items and the guest node."""
+        return self.n_users + self.n_items + 1
+
+    @property
+    def guest(self) -> int:
+        return self.n_users + self.n_items
+
+    def __len__(self) -> int:
+        return len(self.users)
+
+    @cached_property
+    def matrix(self) -> sp.csr_matrix:
+        """The binary user x item matrix."""
+        data = np.ones(len(self.users), dtype=np.float32)
+        return sp.csr_matrix((data, (self.users, self.items)), shape=(self.n_users, self.n_items))
+
+    def user_items(self, user: int) -> np.ndarray:
+        """Item positions of one user's edges (sorted)."""
+        m = self.matrix
+        return m.indices[m.indptr[user] : m.indptr[user + 1]].astype(np.int64)
+
+    @cached_property
+    def edge_index(self) -> torch.Tensor:
+        """Both directions of every edge, as PyG's ``edge_index`` [2, 2E]."""
+        return bipartite_edge_index(self.users, self.items + self.n_users)
+
+
+def bipartite_edge_index(src: np.ndarray, dst: np.ndarray) -> torch.Tensor:
+    """Undirected edges ``src <-> dst`` (node ids) as a [2, 2E] long tensor."""
+    s = torch.as_tensor(np.asarray(src, dtype=np.int64))
+    d = torch.as_tensor(np.asarray(dst, dtype=np.int64))
+    return torch.stack([torch.cat([s, d]), torch.cat([d, s])])

@@ -1,0 +1,237 @@
+"""Scoring with a trained LightGCN: known users, chat users by fold-in, and interventions on the graph.
+
+Every score is a dot product of final LightGCN embeddings (``LightGCN.get_embedding``, PyG).
+Changing a user's edges (``remove``/``add``) rebuilds the graph with those edges and re-runs the
+same propagation over the whole graph, with no retraining: a real intervention on the model's
+input, which the counterfactual explanations rely on. A known user keeps their learned layer-0
+embedding; a chat user (:class:`Profile`) is the graph's guest node, whose layer-0 embedding is zero,
+so their representation comes only from the items they liked (fold-in).
+
+Disliked items are not edges (LightGCN has no negative edges); they are only masked from results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from torch_geometric.nn.models import LightGCN
+
+from whyrec.catalog.errors import WhyrecError
+from whyrec.catalog.model import Catalog
+from whyrec.ranker.graph import Interactions, bipartite_edge_index
+
+if TYPE_CHECKING:
+    from whyrec.config import AppConfig
+
+EMPTY_PROFILE_FALLBACK = "popularity (empty profile)"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A chat user known only by what they said (fold-in)."""
+
+    liked: tuple[int, ...] = ()
+    disliked: tuple[int, ...] = ()
+
+
+UserRef = int | Profile  # int = MovieLens userId
+
+
+@dataclass(frozen=True)
+class ScoredItem:
+    item_id: int
+    score: float
+    rank: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Ranking:
+    items: tuple[ScoredItem, ...]
+    fallback: str | None = None  # e.g. "popularity (empty profile)"
+
+
+Variant = tuple[Sequence[int], Sequence[int]]  # (remove, add) item ids
+
+
+class Ranker:
+    """Top-k recommendation and scores for MovieLens users and chat profiles."""
+
+    def __init__(self, catalog: Catalog, model: LightGCN, graph: Interactions) -> None:
+        if model.num_nodes != graph.n_nodes:
+            raise WhyrecError(
+                f"the model has {model.num_nodes} nodes but the graph needs {graph.n_nodes} "
+                f"({graph.n_users} users + {graph.n_items} items + 1 guest)"
+            )
+        self.catalog = catalog
+        self.model = model.eval()
+        self.graph = graph
+        with torch.no_grad():  # the guest's layer-0 embedding is zero by definition (see module docstring)
+            self.model.embedding.weight[graph.guest].zero_()
+        counts = np.bincount(graph.users, minlength=graph.n_users)
+        self._starts = np.concatenate([[0], np.cumsum(counts)])
+        self._item_nodes = graph.items + graph.n_users
+
+    @classmethod
+    def from_model(cls, catalog: Catalog, model: LightGCN, train_edges: Interactions | None = None) -> Ranker:
+        """A ranker over ``train_edges`` (default: the catalog's training split)."""
+        graph = train_edges if train_edges is not None else Interactions.from_frame(catalog, catalog.split.train)
+        return cls(catalog, model, graph)
+
+    @classmethod
+    def load(cls, config: AppConfig, catalog: Catalog) -> Ranker:
+        """The model `whyrec prepare` trained; ArtifactError if missing or built from another catalog."""
+        from whyrec.ranker.checkpoint import load_checkpoint
+
+        checkpoint = load_checkpoint(config.home_dir, catalog)
+        return cls.from_model(catalog, checkpoint.model)
+
+    # --- who the user is -------------------------------------------------------------------------
+
+    def history(self, user: UserRef) -> np.ndarray:
+        """Item ids that are this user's edges in the graph (a profile's liked items)."""
+        return self.catalog.item_ids[self._edges(user)]
+
+    def seen(self, user: UserRef) -> np.ndarray:
+        """Item ids hidden by ``exclude_seen``: everything a known user rated; a profile's liked and disliked."""
+        if isinstance(user, Profile):
+            self._check_profile(user)
+            return np.unique(np.asarray(user.liked + user.disliked, dtype=np.int64))
+        m = self._rated
+        row = self.catalog.user_index(int(user))
+        return self.catalog.item_ids[m.indices[m.indptr[row] : m.indptr[row + 1]]]
+
+    # --- scores ----------------------------------------------------------------------------------
+
+    def all_scores(self, user: UserRef, *, remove: Sequence[int] = (), add: Sequence[int] = ()) -> np.ndarray:
+        """Scores of every item (aligned with ``catalog.item_ids``) after removing/adding the user's edges."""
+        return self.all_scores_many(user, [(remove, add)])[0]
+
+    def all_scores_many(self, user: UserRef, variants: Sequence[Variant]) -> np.ndarray:
+        """[len(variants), n_items]: one re-propagation per (remove, add) variant of the user's edges.
+
+        A profile left with no edges scores items by training popularity (see :meth:`recommend`).
+        """
+        node, base = self._node(user), self._edges(user)
+        out = np.empty((len(variants), self.catalog.n_items), dtype=np.float32)
+        for row, (remove, add) in enumerate(variants):
+            edges = self._apply(base, remove, add)
+            if isinstance(user, Profile) and len(edges) == 0:
+                out[row] = self._popularity
+            elif not isinstance(user, Profile) and np.array_equal(edges, base):
+                out[row] = self._base_scores(node)
+            else:
+                out[row] = self._propagated_scores(node, edges)
+        return out
+
+    def score(self, user: UserRef, item_ids: Sequence[int]) -> np.ndarray:
+        """Scores of ``item_ids`` for ``user``, in the given order."""
+        return self.all_scores(user)[self.catalog.item_index(item_ids)]
+
+    def recommend(
+        self,
+        user: UserRef,
+        k: int = 10,
+        exclude_seen: bool = True,
+        candidates: Sequence[int] | None = None,
+        *,
+        remove: Sequence[int] = (),
+        add: Sequence[int] = (),
+    ) -> Ranking:
+        """The top-``k`` items; ``exclude_seen`` hides ``seen(user)`` and the added items.
+
+        Removed items stay hidden (the user did see them); a profile's disliked items are always
+        hidden. An empty profile is ranked by popularity and the result says so in ``fallback``.
+        """
+        if k < 1:
+            raise WhyrecError(f"k must be at least 1 (got {k})")
+        scores = self.all_scores(user, remove=remove, add=add).astype(np.float64)
+        allowed = np.ones(self.catalog.n_items, dtype=bool)
+        if candidates is not None:
+            allowed[:] = False
+            allowed[self.catalog.item_index(candidates)] = True
+        if exclude_seen:
+            allowed[self.catalog.item_index(self.seen(user))] = False
+            allowed[self.catalog.item_index(add)] = False
+        if isinstance(user, Profile):
+            allowed[self.catalog.item_index(user.disliked)] = False
+        positions = np.flatnonzero(allowed)
+        order = np.lexsort((positions, -scores[positions]))[:k]  # ties: lower item position first
+        top = positions[order]
+        items = tuple(
+            ScoredItem(item_id=int(self.catalog.item_ids[p]), score=float(scores[p]), rank=r)
+            for r, p in enumerate(top, start=1)
+        )
+        empty = isinstance(user, Profile) and len(self._apply(self._edges(user), remove, add)) == 0
+        return Ranking(items=items, fallback=EMPTY_PROFILE_FALLBACK if empty else None)
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _check_profile(self, profile: Profile) -> None:
+        self.catalog.item_index(profile.liked + profile.disliked)
+        both = sorted(set(profile.liked) & set(profile.disliked))
+        if both:
+            raise WhyrecError(f"items {both} are both liked and disliked; each item can be one or the other")
+
+    def _node(self, user: UserRef) -> int:
+        if isinstance(user, Profile):
+            return self.graph.guest
+        return self.catalog.user_index(int(user))
+
+    def _edges(self, user: UserRef) -> np.ndarray:
+        """Item positions of the user's edges: graph edges of a known user, a profile's liked items."""
+        if isinstance(user, Profile):
+            self._check_profile(user)
+            return np.unique(self.catalog.item_index(user.liked))
+        node = self.catalog.user_index(int(user))
+        return self.graph.items[self._starts[node] : self._starts[node + 1]]
+
+    def _apply(self, base: np.ndarray, remove: Sequence[int], add: Sequence[int]) -> np.ndarray:
+        removed = self.catalog.item_index(remove)
+        added = self.catalog.item_index(add)
+        return np.union1d(np.setdiff1d(base, removed), added).astype(np.int64)
+
+    def _propagated_scores(self, node: int, edges: np.ndarray) -> np.ndarray:
+        """Rebuild the graph with ``node``'s edges set to ``edges`` and run LightGCN's propagation."""
+        g = self.graph
+        if node == g.guest:
+            users, item_nodes = g.users, self._item_nodes
+        else:
+            lo, hi = self._starts[node], self._starts[node + 1]
+            users = np.concatenate([g.users[:lo], g.users[hi:]])
+            item_nodes = np.concatenate([self._item_nodes[:lo], self._item_nodes[hi:]])
+        users = np.concatenate([users, np.full(len(edges), node, dtype=np.int64)])
+        item_nodes = np.concatenate([item_nodes, edges + g.n_users])
+        with torch.no_grad():
+            emb = self.model.get_embedding(bipartite_edge_index(users, item_nodes))
+        return (emb[g.n_users : g.guest] @ emb[node]).numpy()
+
+    @cached_property
+    def _base_embedding(self) -> torch.Tensor:
+        with torch.no_grad():
+            return self.model.get_embedding(self.graph.edge_index)
+
+    def _base_scores(self, node: int) -> np.ndarray:
+        emb = self._base_embedding
+        return (emb[self.graph.n_users : self.graph.guest] @ emb[node]).numpy()
+
+    @cached_property
+    def _popularity(self) -> np.ndarray:
+        """Training-graph degree scaled to [0, 1]: the empty-profile fallback."""
+        degree = np.bincount(self.graph.items, minlength=self.catalog.n_items).astype(np.float32)
+        return degree / max(float(degree.max()), 1.0)
+
+    @cached_property
+    def _rated(self) -> sp.csr_matrix:
+        r = self.catalog.ratings
+        rows = np.searchsorted(self.catalog.user_ids, r["user_id"].to_numpy(dtype=np.int64))
+        cols = self.catalog.item_index(r["item_id"].to_numpy(dtype=np.int64))
+        shape = (self.catalog.n_users, self.catalog.n_items)
+        m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
+        m.sort_indices()
+        return m
