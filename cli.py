@@ -18,17 +18,21 @@ from rich.console import Console
 from rich.table import Table
 
 from whyrec.catalog import commands as catalog_commands
+from whyrec.catalog import index_commands
 from whyrec.catalog.commands import PrepareStep, progress_bar
 from whyrec.catalog.errors import WhyrecError
 from whyrec.config import AppConfig, describe, load_config
+from whyrec.ranker import commands as ranker_commands
 
 console = Console(stderr=True)
 
 # The build steps of `whyrec prepare`, in dependency order.
 PREPARE_STEPS: list[tuple[str, PrepareStep]] = [
     ("catalog snapshot", catalog_commands.prepare),
+    ("item index", index_commands.prepare),
+    ("LightGCN ranker", ranker_commands.prepare),
 ]
-COMMAND_MODULES = [catalog_commands]
+COMMAND_MODULES = [catalog_commands, index_commands, ranker_commands]
 
 
 def build_app() -> typer.Typer:

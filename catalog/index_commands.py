@@ -1,0 +1,86 @@
+"""``whyrec search`` and the item index's build step of ``whyrec prepare``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from whyrec.catalog.commands import load, print_json
+
+if TYPE_CHECKING:
+    from whyrec.catalog.model import Catalog
+    from whyrec.config import AppConfig
+
+
+def prepare(config: AppConfig, catalog: Catalog, progress: Progress) -> str:
+    """Build or refresh the Chroma index; seconds when nothing changed, else only changed items are embedded."""
+    from whyrec.catalog.index import build_index, collection, index_fingerprint
+    from whyrec.catalog.vectorstore import MiniLMEmbeddingFunction, open_client
+
+    fp = index_fingerprint(catalog)
+    ef = MiniLMEmbeddingFunction()
+    coll = collection(open_client(config), config.chroma.collection, ef)
+    if (coll.metadata or {}).get("fingerprint") == fp and coll.count() == catalog.n_items:
+        return f"up to date ({coll.count()} items)"
+    task = progress.add_task("embedding items", total=None, info="")
+
+    def on_progress(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    report = build_index(
+        coll,
+        ef,
+        catalog.items,
+        catalog.genres,
+        fingerprint=fp,
+        batch=config.chroma.embed_batch,
+        on_progress=on_progress,
+    )
+    return str(report)
+
+
+def register(app: typer.Typer, bench: typer.Typer) -> None:
+    @app.command()
+    def search(
+        ctx: typer.Context,
+        query: Annotated[str, typer.Argument(help='what to look for; "" = filters only, most popular first')],
+        k: Annotated[int, typer.Option(min=1, max=500, help="number of results")] = 10,
+        genre: Annotated[list[str] | None, typer.Option("--genre", help="required genre (repeatable)")] = None,
+        exclude_genre: Annotated[
+            list[str] | None, typer.Option("--exclude-genre", help="excluded genre (repeatable)")
+        ] = None,
+        year_min: Annotated[int | None, typer.Option(help="earliest year (undated films are left out)")] = None,
+        year_max: Annotated[int | None, typer.Option(help="latest year (undated films are left out)")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+    ) -> None:
+        """Semantic search over titles, genres, tags and overviews, with hard filters."""
+        from whyrec.catalog.constraints import Constraints
+        from whyrec.catalog.index import ItemIndex
+
+        config: AppConfig = ctx.obj
+        catalog = load(config)
+        constraints = Constraints(
+            genres_include=tuple(genre or ()),
+            genres_exclude=tuple(exclude_genre or ()),
+            year_min=year_min,
+            year_max=year_max,
+        ).validate(catalog)
+        hits = ItemIndex.open(config, catalog).search(query, k, constraints=constraints)
+        items = [catalog.item(h.item_id) for h in hits]
+        if as_json:
+            rows = [
+                {"item_id": h.item_id, "title": h.title, "year": it.year, "genres": list(it.genres), "score": h.score}
+                for h, it in zip(hits, items, strict=True)
+            ]
+            print_json({"query": query, "k": k, "constraints": constraints.describe(), "hits": rows})
+            return
+        table = Table("id", "title", "year", "genres", "score", title=f"search: {query!r}")
+        for h, it in zip(hits, items, strict=True):
+            table.add_row(str(h.item_id), h.title, str(it.year or "–"), ", ".join(it.genres), f"{h.score:.3f}")
+        Console().print(table)
+        if len(hits) < k:
+            Console(stderr=True).print(f"only {len(rows)} of {k} items meet the filters")

@@ -1,0 +1,54 @@
+"""A small real index (about 200 items, real embeddings) that the index and hybrid tests share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from whyrec.catalog.embed import Embedder, load_embedder
+from whyrec.catalog.index import ItemIndex, build_index, collection, index_fingerprint
+from whyrec.catalog.model import Catalog
+from whyrec.catalog.split import Split
+from whyrec.catalog.vectorstore import MiniLMEmbeddingFunction, open_client
+from whyrec.config import AppConfig, load_config
+
+
+def small_catalog(catalog: Catalog, per_genre: int = 5, popular: int = 100) -> Catalog:
+    """The most popular items, a few of every genre and some undated ones: every filter has work to do."""
+    items = catalog.items
+    chosen = set(items.nlargest(popular, "popularity").index)
+    rng = np.random.default_rng(0)
+    for genre in catalog.genres:
+        ids = items.index[items["genres"].map(lambda gs, g=genre: g in gs)].to_numpy()
+        chosen |= set(rng.choice(ids, size=min(per_genre, len(ids)), replace=False).tolist())
+    chosen |= set(items.index[items["year"].isna()][:6])
+    ids = sorted(int(i) for i in chosen)
+
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["item_id"].isin(ids)].reset_index(drop=True)
+
+    split = Split(train=keep(catalog.split.train), valid=keep(catalog.split.valid), test=keep(catalog.split.test))
+    return Catalog(items.loc[ids], keep(catalog.ratings), split, catalog.fingerprint)
+
+
+class CountingEmbedder(Embedder):
+    """The real embedder, counting the texts it encodes (to prove rebuilds are incremental)."""
+
+    def __init__(self) -> None:
+        real = load_embedder()
+        self.__dict__.update(real.__dict__)
+        self.encoded: list[str] = []
+
+    def encode(self, texts, batch_size: int = 64) -> np.ndarray:  # type: ignore[no-untyped-def]
+        self.encoded.extend(texts)
+        return super().encode(texts, batch_size)
+
+
+def build_small_index(home: Path, catalog: Catalog, name: str = "items") -> tuple[AppConfig, ItemIndex]:
+    config = load_config(home=home)
+    ef = MiniLMEmbeddingFunction()
+    coll = collection(open_client(config), name, ef)
+    build_index(coll, ef, catalog.items, catalog.genres, fingerprint=index_fingerprint(catalog))
+    return config, ItemIndex.open(config, catalog)
