@@ -117,6 +117,7 @@ class ItemIndex:
     def __init__(self, coll: Collection, catalog: Catalog) -> None:
         self.collection = coll
         self.catalog = catalog
+        self._ef = MiniLMEmbeddingFunction()
 
     @classmethod
     def open(cls, config: AppConfig, catalog: Catalog) -> ItemIndex:
@@ -174,10 +175,7 @@ class ItemIndex:
             raise WhyrecError("more_like needs at least one item id")
         self.catalog.item_index(item_ids)  # UnknownItemError names unknown ids
         valid = self._valid(k, constraints).with_excluded(item_ids)
-        stored = self.collection.get(ids=[str(int(i)) for i in item_ids], include=["embeddings"])
-        vectors = np.asarray(stored["embeddings"], dtype=np.float32)
-        if len(vectors) == 0:
-            raise ArtifactError("none of these items is in the index; run `whyrec prepare`")
+        vectors = self.vectors(item_ids)
         centre = vectors.mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-12)
         result = self.collection.query(
@@ -187,6 +185,22 @@ class ItemIndex:
             include=["distances"],  # type: ignore[arg-type]
         )
         return self._hits(result["ids"][0], (result["distances"] or [[]])[0], valid)
+
+    def encode(self, text: str) -> np.ndarray:
+        """The query vector of ``text`` (unit length), as :meth:`search` embeds it."""
+        return np.asarray(self._ef([text])[0], dtype=np.float32)
+
+    def vectors(self, item_ids: Sequence[int]) -> np.ndarray:
+        """Stored unit vectors of ``item_ids``, in that order; ArtifactError if one is not indexed."""
+        if not len(item_ids):
+            return np.zeros((0, 0), dtype=np.float32)
+        keys = [str(int(i)) for i in item_ids]
+        got = self.collection.get(ids=keys, include=["embeddings"])
+        found = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise ArtifactError(f"items {', '.join(missing[:5])} are not in the index; run `whyrec prepare`")
+        return np.stack([found[k] for k in keys])
 
     def _valid(self, k: int, constraints: Constraints) -> Constraints:
         if k < 1:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +18,7 @@ from whyrec.catalog.vectorstore import MiniLMEmbeddingFunction, open_client
 from whyrec.config import AppConfig, load_config
 
 
-def small_catalog(catalog: Catalog, per_genre: int = 5, popular: int = 100) -> Catalog:
+def small_catalog(catalog: Catalog, per_genre: int = 4, popular: int = 80) -> Catalog:
     """The most popular items, a few of every genre and some undated ones: every filter has work to do."""
     items = catalog.items
     chosen = set(items.nlargest(popular, "popularity").index)
@@ -44,6 +47,19 @@ class CountingEmbedder(Embedder):
     def encode(self, texts, batch_size: int = 64) -> np.ndarray:  # type: ignore[no-untyped-def]
         self.encoded.extend(texts)
         return super().encode(texts, batch_size)
+
+
+_SHARED: dict[str, tuple[Catalog, ItemIndex]] = {}
+
+
+def shared_small_index(catalog: Catalog) -> tuple[Catalog, ItemIndex]:
+    """One small catalog and its index per test session (the index and hybrid tests share it)."""
+    if catalog.fingerprint not in _SHARED:
+        home = Path(tempfile.mkdtemp(prefix="whyrec-small-index-"))
+        atexit.register(shutil.rmtree, home, ignore_errors=True)
+        small = small_catalog(catalog)
+        _SHARED[catalog.fingerprint] = (small, build_small_index(home, small)[1])
+    return _SHARED[catalog.fingerprint]
 
 
 def build_small_index(home: Path, catalog: Catalog, name: str = "items") -> tuple[AppConfig, ItemIndex]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.catalog.index_fixtures import CountingEmbedder, build_small_index, small_catalog
+from tests.catalog.index_fixtures import CountingEmbedder, shared_small_index
 from whyrec.catalog.constraints import ConstraintError, Constraints
 from whyrec.catalog.errors import ArtifactError, UnknownItemError, WhyrecError
 from whyrec.catalog.index import ItemIndex, build_index, collection, index_fingerprint
@@ -21,12 +21,12 @@ QUERIES = ["", "time travel", "a heist with a twist", "animated talking animals"
 
 @pytest.fixture(scope="module")
 def small(catalog: Catalog) -> Catalog:
-    return small_catalog(catalog)
+    return shared_small_index(catalog)[0]
 
 
 @pytest.fixture(scope="module")
-def index(small: Catalog, tmp_path_factory: pytest.TempPathFactory) -> ItemIndex:
-    return build_small_index(tmp_path_factory.mktemp("home"), small)[1]
+def index(catalog: Catalog) -> ItemIndex:
+    return shared_small_index(catalog)[1]
 
 
 def admitted(catalog: Catalog, constraints: Constraints) -> list[int]:
