@@ -21,6 +21,7 @@ from whyrec.catalog import commands as catalog_commands
 from whyrec.catalog import index_commands
 from whyrec.catalog.commands import PrepareStep, progress_bar
 from whyrec.catalog.errors import WhyrecError
+from whyrec.causal import effect_commands
 from whyrec.config import AppConfig, describe, load_config
 from whyrec.ranker import commands as ranker_commands
 
@@ -31,8 +32,9 @@ PREPARE_STEPS: list[tuple[str, PrepareStep]] = [
     ("catalog snapshot", catalog_commands.prepare),
     ("item index", index_commands.prepare),
     ("LightGCN ranker", ranker_commands.prepare),
+    ("exposure log", effect_commands.prepare),
 ]
-COMMAND_MODULES = [catalog_commands, index_commands, ranker_commands]
+COMMAND_MODULES = [catalog_commands, index_commands, ranker_commands, effect_commands]
 
 
 def build_app() -> typer.Typer:
