@@ -12,6 +12,7 @@ that pass the filters, most popular first, each with score 1.0 (they match the r
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,7 @@ def build_index(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Bring ``coll`` in line with ``items``, embedding only new or changed documents."""
+    start_time = time.perf_counter()
     docs = documents(items, genres, with_tags=with_tags)
     stored = coll.get(include=["metadatas"])
     stored_meta = {int(i): dict(m or {}) for i, m in zip(stored["ids"], stored["metadatas"] or [], strict=True)}
@@ -107,7 +109,8 @@ def build_index(
     for start in range(0, len(changed_meta), 1000):
         chunk = changed_meta[start : start + 1000]
         coll.update(ids=[str(i) for i in chunk], metadatas=[docs[i][1] for i in chunk])  # type: ignore[misc]
-    coll.modify(metadata={"fingerprint": fingerprint, "items": len(docs)})
+    built = {"fingerprint": fingerprint, "items": len(docs), "embedded": len(stale)}
+    coll.modify(metadata={**built, "build_s": round(time.perf_counter() - start_time, 1)})
     return BuildReport(total=len(docs), embedded=len(stale), updated=len(changed_meta), deleted=len(deleted))
 
 

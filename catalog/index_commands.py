@@ -44,6 +44,38 @@ def prepare(config: AppConfig, catalog: Catalog, progress: Progress) -> str:
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
+    @bench.command("retrieval")
+    def bench_retrieval(
+        ctx: typer.Context,
+        k: Annotated[int, typer.Option(min=1, help="cut-off of Recall@k and nDCG@k")] = 20,
+        latency_queries: Annotated[int, typer.Option(min=10, help="queries timed one by one")] = 1000,
+        as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+    ) -> None:
+        """Tag queries: embedding retriever vs BM25 (Recall@k, nDCG@k), query latency, index build time."""
+        from whyrec.bench.retrieval import run
+        from whyrec.catalog.commands import progress_bar
+
+        config: AppConfig = ctx.obj
+        catalog = load(config)
+        with progress_bar() as progress:
+            tasks: dict[str, object] = {}
+
+            def report(name: str, done: int, total: int) -> None:
+                task = tasks.setdefault(name, progress.add_task(name, total=total, info=""))
+                progress.update(task, completed=done, total=total)  # type: ignore[arg-type]
+
+            result = run(config, catalog, k=k, latency_queries=latency_queries, progress=report)
+        if as_json:
+            print_json(result)
+            return
+        title = f"{result['queries']} tag queries"
+        table = Table("retriever", f"recall@{k}", f"ndcg@{k}", "p50 ms", "p95 ms", title=title)
+        for name, r in result["retrievers"].items():
+            lat = r["latency"]
+            table.add_row(name, str(r[f"recall@{k}"]), str(r[f"ndcg@{k}"]), str(lat["p50_ms"]), str(lat["p95_ms"]))
+        Console().print(table)
+        Console().print(f"index build: {result['index_build']}")
+
     @app.command()
     def search(
         ctx: typer.Context,
