@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -106,7 +107,7 @@ def run(
     docs = documents(catalog.items, catalog.genres, with_tags=False)
     titles = {int(i): str(t) for i, t in catalog.items["title"].items()}  # type: ignore[call-overload]
     with tempfile.TemporaryDirectory(prefix="whyrec-bench-") as tmp:
-        local = config.model_copy(update={"home": tmp, "chroma": config.chroma.model_copy(update={"url": None})})
+        local = config.model_copy(update={"home": Path(tmp), "chroma": config.chroma.model_copy(update={"url": None})})
         ef = MiniLMEmbeddingFunction()
         coll = collection(open_client(local), "bench-no-tags", ef)
         reused = _seed_from_main(config, coll, docs)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from whyrec.catalog.commands import load, print_json
@@ -58,11 +58,12 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         config: AppConfig = ctx.obj
         catalog = load(config)
         with progress_bar() as progress:
-            tasks: dict[str, object] = {}
+            tasks: dict[str, TaskID] = {}
 
             def report(name: str, done: int, total: int) -> None:
-                task = tasks.setdefault(name, progress.add_task(name, total=total, info=""))
-                progress.update(task, completed=done, total=total)  # type: ignore[arg-type]
+                if name not in tasks:
+                    tasks[name] = progress.add_task(name, total=total, info="")
+                progress.update(tasks[name], completed=done, total=total)
 
             result = run(config, catalog, k=k, latency_queries=latency_queries, progress=report)
         if as_json:
