@@ -1,0 +1,51 @@
+"""What a turn teaches the session: the profile fields later references resolve against.
+
+After every turn ``last_items`` is the list the person just saw (recommendations, or the what-if
+"after" list), so "the second one" means what they read; feedback and "something like X" update
+liked/disliked; the filters a recommendation used stay active until the planner changes them.
+"""
+
+from __future__ import annotations
+
+from whyrec.agent.respond import ToolOutcome
+from whyrec.agent.state import SessionProfile
+
+CONSTRAINT_FIELDS = ("genres_include", "genres_exclude", "year_min", "year_max")
+
+
+def _add(target: list[int], other: list[int], item_id: int) -> None:
+    if item_id in other:
+        other.remove(item_id)
+    if item_id not in target:
+        target.append(item_id)
+
+
+def remember(profile: SessionProfile, intent: str, outcomes: list[ToolOutcome]) -> SessionProfile:
+    """The profile after this turn's successful tool calls (a new object; the input is unchanged)."""
+    p = profile.model_copy(deep=True)
+    p.last_intent = intent
+    for o in outcomes:
+        if not o.ok or o.output is None:
+            continue
+        out = o.output
+        if o.name in ("recommend", "search_items"):
+            p.last_items = [int(it["item_id"]) for it in out.get("items", [])]
+        if o.name == "recommend":
+            for name in CONSTRAINT_FIELDS:
+                default: list[str] | None = [] if name.startswith("genres") else None
+                setattr(p, name, o.args.get(name, default))
+            for item_id in out.get("like_item_ids", []):
+                if item_id not in p.disliked:
+                    _add(p.liked, p.disliked, int(item_id))
+        elif o.name == "explain_recommendation":
+            p.last_explained = int(out["item_id"])
+        elif o.name == "simulate_intervention":
+            p.last_items = [int(r["item_id"]) for r in out.get("after", [])]
+        elif o.name == "record_feedback":
+            if out["liked"]:
+                _add(p.liked, p.disliked, int(out["item_id"]))
+            else:
+                _add(p.disliked, p.liked, int(out["item_id"]))
+        elif o.name == "estimate_effect":
+            p.last_effect = out
+    return p

@@ -1,0 +1,205 @@
+"""Grounded replies: every fact in a reply is read from a tool output.
+
+The template rendering here always exists and is what the CPU path shows. When a capable LLM is
+configured it may write the reply instead, but only if :mod:`whyrec.agent.faithfulness` finds
+nothing in it that the tools did not return.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from whyrec.agent import prompts
+from whyrec.agent.prompts import CHITCHAT
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from whyrec.agent.faithfulness import FaithfulnessChecker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """One tool call of a turn and what came back."""
+
+    name: str
+    args: dict[str, Any]
+    ok: bool
+    output: dict[str, Any] | None = None
+    error: str | None = None
+    duration_s: float = 0.0
+    call_id: str = ""
+
+
+@dataclass
+class Reply:
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+
+def label(title: str, year: int | None) -> str:
+    return f"{title} ({year})" if year else title
+
+
+def _titles(refs: list[dict[str, Any]]) -> str:
+    names = [r["title"] for r in refs]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _items(output: dict[str, Any], heading: str) -> str:
+    items = output.get("items", [])
+    if not items:
+        return "I found nothing that fits" + (
+            f" ({'; '.join(output['constraints'])})." if output.get("constraints") else "."
+        )
+    lines = [heading + (f" ({'; '.join(output['constraints'])})" if output.get("constraints") else "") + ":"]
+    for n, it in enumerate(items, 1):
+        why = f" — {'; '.join(it['reasons'])}" if it.get("reasons") else ""
+        lines.append(f"{n}. {label(it['title'], it.get('year'))}, {', '.join(it.get('genres', []))}{why}")
+    for key in ("note", "fallback"):
+        if output.get(key):
+            lines.append(f"({key}: {output[key]})")
+    return "\n".join(lines)
+
+
+def _explanation(e: dict[str, Any]) -> str:
+    where = f"#{e['rank_before']} in your top {e['k']}"
+    if e.get("found") and e.get("removal"):
+        after = f"#{e['rank_after']}" if e.get("rank_after") is not None else f"out of the top {e['k']}"
+        checked = " (verified by re-ranking without them)" if e.get("verified") else " (not verified)"
+        text = (
+            f"{e['title']} is {where}. Without your ratings of {_titles(e['removal'])}, it falls to {after}{checked}."
+        )
+    else:
+        text = (
+            f"{e['title']} is {where}, and no set of up to {e['max_size']} of your {e['history_size']} "
+            "ratings pushes it out on its own: it is carried by your whole history."
+        )
+    influences = e.get("influences") or []
+    if influences:
+        parts = [f"without {i['title']} alone it would be #{i['new_rank']}" for i in influences[:3]]
+        text += " Strongest single influences: " + "; ".join(parts) + "."
+    return text
+
+
+def _whatif(w: dict[str, Any]) -> str:
+    lines = [f"If {w['description']}:"]
+    for key, verb in (("entered", "would enter"), ("left", "would leave"), ("moved", "would move")):
+        for m in w.get(key, [])[:5]:
+            where = f"#{m['rank_before'] or '–'} → #{m['rank_after'] or '–'}"
+            lines.append(f"- {m['title']} {verb} your top {w['k']} ({where}; {m['cause']})")
+    if len(lines) == 1:
+        lines.append(f"- your top {w['k']} would not change.")
+    after = ", ".join(f"#{r['rank']} {r['title']}" for r in w.get("after", [])[:5])
+    if after:
+        lines.append(f"New top: {after}.")
+    return "\n".join(lines)
+
+
+def _estimate(e: dict[str, Any]) -> str:
+    refuted = [r for r in e.get("refutations", []) if not r.get("passed")]
+    checks = (
+        f"{len(e['refutations']) - len(refuted)} of {len(e['refutations'])} refutation tests passed"
+        + (f" (failed: {', '.join(r['name'] for r in refuted)})" if refuted else "")
+        if e.get("refutations")
+        else "no refutation tests were run"
+    )
+    text = (
+        f"Effect of {e['treatment']} on {e['outcome']}: {e['value']:.3f} "
+        f"(95% CI {e['ci_low']:.3f} to {e['ci_high']:.3f}, {e['method']}, n={e['n']}); {checks}. "
+        f"The naive correlation says {e['naive']:.3f}, which mixes in confounding."
+    )
+    if e.get("true_value") is not None:
+        text += f" The simulator's true effect is {e['true_value']:.3f}."
+    for warning in e.get("warnings", []):
+        text += f" Note: {warning}"
+    return text
+
+
+def _effect(output: dict[str, Any]) -> str:
+    estimates = [v for v in output.values() if isinstance(v, dict) and "value" in v and "ci_low" in v]
+    for value in output.values():
+        if isinstance(value, list):
+            estimates += [v for v in value if isinstance(v, dict) and "value" in v and "ci_low" in v]
+    parts = [_estimate(e) for e in estimates[:4]]
+    summary = output.get("summary")
+    if isinstance(summary, list):
+        parts.extend(str(s) for s in summary)
+    elif isinstance(summary, str):
+        parts.append(summary)
+    return "\n".join(parts) if parts else "The estimate came back without figures."
+
+
+def _item(d: dict[str, Any]) -> str:
+    rating = f" Mean rating {d['mean_rating']} from {d['ratings']} ratings." if d.get("mean_rating") is not None else ""
+    return (
+        f"{label(d['title'], d.get('year'))}: {', '.join(d.get('genres', []))}. {d.get('overview', '')}{rating}".strip()
+    )
+
+
+def render_outcome(outcome: ToolOutcome) -> str:
+    if not outcome.ok or outcome.output is None:
+        return f"I couldn't do that: {outcome.error}"
+    out = outcome.output
+    match outcome.name:
+        case "recommend":
+            return _items(out, "Here is what I'd recommend")
+        case "search_items":
+            return _items(out, "Matching movies")
+        case "explain_recommendation":
+            return _explanation(out)
+        case "simulate_intervention":
+            return _whatif(out)
+        case "estimate_effect":
+            return _effect(out)
+        case "lookup_item":
+            return _item(out)
+        case "record_feedback":
+            return f"Noted: you {'liked' if out['liked'] else 'disliked'} {out['title']}. I'll take it into account."
+    return ""
+
+
+def render(intent: str, outcomes: list[ToolOutcome], notes: list[str]) -> str:
+    """The template reply: one paragraph per tool call, then any notes."""
+    parts = [render_outcome(o) for o in outcomes] if outcomes else [CHITCHAT]
+    parts += [f"Note: {n}" for n in notes]
+    return "\n\n".join(p for p in parts if p)
+
+
+class Responder:
+    """The template reply, or an LLM-written one when a capable model is configured and it stays faithful."""
+
+    def __init__(
+        self, writer: BaseChatModel | None = None, checker: FaithfulnessChecker | None = None, timeout_s: float = 4.0
+    ) -> None:
+        self.writer, self.checker, self.timeout_s = writer, checker, timeout_s
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="whyrec-writer") if writer else None
+
+    def reply(self, message: str, intent: str, outcomes: list[ToolOutcome], notes: list[str]) -> Reply:
+        template = render(intent, outcomes, notes)
+        facts = [o.output for o in outcomes if o.ok and o.output is not None]
+        if self.writer is None or self.checker is None or self._pool is None or not facts:
+            return Reply(template, list(notes))
+        ask = [
+            SystemMessage(prompts.RESPONDER_SYSTEM),
+            HumanMessage(prompts.RESPONDER_USER.format(message=message, facts=json.dumps(facts)[:12000])),
+        ]
+        try:
+            written = self._pool.submit(self.writer.invoke, ask).result(timeout=self.timeout_s)
+            text = written.content if isinstance(written.content, str) else ""
+        except Exception as exc:  # a writer that fails or is slow only costs fluency
+            log.warning("LLM reply not used: %s", exc)
+            return Reply(template, list(notes))
+        verdict = self.checker.check(text, facts)
+        if not text.strip() or not verdict.faithful:
+            note = prompts.NOTE_REPLY_REJECTED.format(reason="; ".join(verdict.problems) or "empty")
+            return Reply(render(intent, outcomes, [*notes, note]), [*notes, note])
+        return Reply("\n\n".join([text.strip(), *(f"Note: {n}" for n in notes)]), list(notes))

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fakes import Plan, ScriptedPlanner, call
+
+from whyrec.agent.config import AgentConfig, LLMConfig
+from whyrec.agent.runtime import Agent
+from whyrec.config import AppConfig
+from whyrec.tools.resources import Resources
+
+MATRIX = 2571
+
+
+def default_rule(message: str, profile: Any) -> Plan:
+    """A tiny planner for flows: feedback, lookups, and an attempt to act for another user."""
+    if message.startswith("like "):
+        return Plan("feedback", [call("record_feedback", item_id=int(message.split()[1]), liked=True)])
+    if message.startswith("dislike "):
+        return Plan("feedback", [call("record_feedback", item_id=int(message.split()[1]), liked=False)])
+    if message.startswith("about "):
+        return Plan("item_info", [call("lookup_item", title=message[6:])])
+    if message.startswith("as user "):
+        return Plan("feedback", [call("record_feedback", item_id=MATRIX, liked=False, user_id=int(message.split()[2]))])
+    return Plan("chitchat", [])
+
+
+@pytest.fixture(scope="session")
+def resources(app_config: AppConfig, catalog: Any) -> Resources:
+    return Resources(app_config, catalog=catalog)
+
+
+@pytest.fixture()
+def make_agent(app_config: AppConfig, resources: Resources, tmp_home: Path) -> Callable[..., Agent]:
+    def make(
+        rule: Callable[..., Plan] = default_rule,
+        *,
+        llm: dict[str, Any] | None = None,
+        planner: str = "semantic",
+        **kwargs: Any,
+    ) -> Agent:
+        config = app_config.model_copy(
+            update={"home": tmp_home, "llm": LLMConfig(**(llm or {})), "agent": AgentConfig(planner=planner)}  # type: ignore[arg-type]
+        )
+        return Agent(config, resources=resources, semantic=ScriptedPlanner(rule), **kwargs)
+
+    return make

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from conftest import MATRIX
+from fakes import Plan, ScriptedPlanner, call
+
+from whyrec.agent.runtime import Agent, Final, ToolStep
+from whyrec.agent.sessions import SessionError
+
+
+def test_a_turn_streams_pending_then_done_then_final(make_agent: Callable[..., Agent]) -> None:
+    events = list(make_agent().stream("about The Matrix", session_id="s1"))
+    assert [type(e).__name__ for e in events] == ["ToolStep", "ToolStep", "Final"]
+    pending, done, final = events
+    assert isinstance(pending, ToolStep) and pending.status == "pending" and pending.name == "lookup_item"
+    assert isinstance(done, ToolStep) and done.status == "done" and done.output and done.output["item_id"] == MATRIX
+    assert isinstance(final, Final)
+    assert final.result.intent == "item_info"
+    assert "The Matrix (1999)" in final.result.reply
+    assert final.result.tool_calls == [{"name": "lookup_item", "args": {"title": "The Matrix"}}]
+
+
+def test_feedback_persists_across_a_restart(make_agent: Callable[..., Agent]) -> None:
+    make_agent().turn(f"like {MATRIX}", session_id="s1")
+    make_agent().turn("dislike 1", session_id="s1")
+    fresh = make_agent()
+    assert fresh.profile("s1").liked == [MATRIX]
+    assert fresh.profile("s1").disliked == [1]
+    assert fresh.store.feedback("s1") == [(MATRIX, True), (1, False)]
+    assert [role for role, _ in fresh.store.history("s1")] == ["user", "assistant", "user", "assistant"]
+
+
+def test_sessions_are_isolated(make_agent: Callable[..., Agent]) -> None:
+    agent = make_agent()
+    agent.turn(f"like {MATRIX}", session_id="alice")
+    assert agent.profile("bob").liked == []
+    assert agent.store.feedback("bob") == []
+
+
+def test_a_tool_call_cannot_act_for_another_user(make_agent: Callable[..., Agent]) -> None:
+    agent = make_agent()
+    agent.set_user("victim", 5)
+    result = agent.turn("as user 5", session_id="attacker")
+    assert "user_id" in result.reply and "Extra inputs are not permitted" in result.reply
+    assert agent.store.feedback("attacker") == [] and agent.store.feedback("victim") == []
+    assert agent.profile("victim").disliked == []
+
+
+def test_tool_errors_become_clear_replies(make_agent: Callable[..., Agent]) -> None:
+    result = make_agent().turn("about No Such Film Ever", session_id="s1")
+    assert result.reply == "I couldn't do that: no item titled 'No Such Film Ever' in the catalog"
+    unknown = make_agent(lambda m, p: Plan("feedback", [call("record_feedback", item_id=99999999, liked=True)]))
+    assert "unknown item id: 99999999" in unknown.turn("x", session_id="s1").reply
+    assert unknown.store.feedback("s1") == []
+
+
+def test_the_step_limit_caps_tool_calls(make_agent: Callable[..., Agent]) -> None:
+    many = [call("lookup_item", n, item_id=1) for n in range(9)]
+    result = make_agent(lambda m, p: Plan("item_info", many)).turn("x", session_id="s1")
+    assert len(result.tool_calls) == 4  # AgentConfig.max_steps default
+    assert any("step limit" in n for n in result.notes)
+
+
+def test_the_planner_sees_the_updated_profile(make_agent: Callable[..., Agent]) -> None:
+    planner = ScriptedPlanner(lambda m, p: Plan("feedback", [call("record_feedback", item_id=MATRIX, liked=True)]))
+    agent = make_agent()
+    agent.planner.semantic = planner
+    agent.turn("first", session_id="s1")
+    agent.turn("second", session_id="s1")
+    assert planner.seen[0][1].liked == [] and planner.seen[1][1].liked == [MATRIX]
+    assert planner.seen[1][1].last_intent == "feedback"
+
+
+def test_bad_input_gets_a_reply_not_an_exception(make_agent: Callable[..., Agent]) -> None:
+    agent = make_agent()
+    for message in ["", "   ", "\x00\x01", "x" * 100_000, "'; DROP TABLE sessions; --", "../../etc/passwd"]:
+        result = agent.turn(message, session_id="s1")
+        assert result.reply
+    assert agent.turn("a" * 10, session_id="s1").intent == "chitchat"
+    with pytest.raises(SessionError, match="session id"):  # set by the app, not by the person: a clear error
+        agent.turn("hi", session_id="")

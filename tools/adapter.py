@@ -1,0 +1,75 @@
+"""Turning a typed domain adapter into a LangChain tool the model can call.
+
+Every tool is ``fn(resources, identity, args) -> result`` with a pydantic ``args`` schema whose
+docstring and field descriptions are what the model reads. The wrapper validates, times the call
+and turns a :class:`WhyrecError` into a tool message (so the model, or the template, can tell the
+person what was wrong). The result goes back twice: as JSON text for the model, and as a
+structured artifact the responder renders from, so replies quote tool outputs and nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from langchain_core.runnables import RunnableConfig
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, ConfigDict
+
+from whyrec.catalog.errors import WhyrecError
+from whyrec.tools.identity import Identity, identity_of
+from whyrec.tools.resources import Resources
+
+A = TypeVar("A", bound=BaseModel)
+
+
+class ToolArgs(BaseModel):
+    """Base of every argument schema: unknown fields (``user_id``, ``session``) are rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolResult(BaseModel):
+    """Base of tool outputs: small, serialisable, and nothing but facts."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+def to_jsonable(value: Any) -> dict[str, Any]:
+    """A tool result (pydantic model or frozen dataclass) as plain JSON data."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return json.loads(json.dumps(dataclasses.asdict(value), default=str))  # type: ignore[no-any-return]
+    raise TypeError(f"tool results are pydantic models or dataclasses, got {type(value).__name__}")
+
+
+def make_tool(
+    name: str,
+    schema: type[A],
+    fn: Callable[[Resources, Identity, A], Any],
+    resources: Resources,
+) -> BaseTool:
+    """A StructuredTool named ``name`` whose description is ``fn``'s docstring."""
+
+    def run(config: RunnableConfig, **kwargs: Any) -> tuple[str, dict[str, Any]]:
+        start = time.perf_counter()
+        try:
+            args = schema(**kwargs)
+            result = to_jsonable(fn(resources, identity_of(config), args))
+        except WhyrecError as exc:
+            took = time.perf_counter() - start
+            return f"error: {exc}", {"ok": False, "error": str(exc), "duration_s": took}
+        took = time.perf_counter() - start
+        return json.dumps(result), {"ok": True, "output": result, "duration_s": took}
+
+    return StructuredTool.from_function(
+        func=run,
+        name=name,
+        description=" ".join((fn.__doc__ or name).split()),
+        args_schema=schema,
+        response_format="content_and_artifact",
+    )

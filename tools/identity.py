@@ -1,0 +1,57 @@
+"""Who a tool acts for: set by the agent from the session, never by a model-written argument.
+
+The agent passes an :class:`Identity` in the run config (``configurable["whyrec_identity"]``);
+LangChain injects the config into the tool and leaves it out of the schema the model sees. A tool
+call that tries to name a user (``user_id=12``) is rejected by the argument schema, which forbids
+unknown fields, so no call can act for another user or another session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langchain_core.runnables import RunnableConfig
+
+from whyrec.catalog.errors import WhyrecError
+from whyrec.ranker.scoring import Profile, UserRef
+
+CONFIG_KEY = "whyrec_identity"
+
+# Persists one feedback (item_id, liked) for the current session, atomically.
+FeedbackSink = Callable[[int, bool], object]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The session a tool call belongs to, and what it knows about the person."""
+
+    session_id: str
+    user_id: int | None = None  # MovieLens user; None = a chat user known by liked/disliked
+    liked: tuple[int, ...] = ()
+    disliked: tuple[int, ...] = ()
+    record_feedback: FeedbackSink | None = None
+
+    @property
+    def user(self) -> UserRef:
+        """The ranker's view of this person: a MovieLens id, or a fold-in profile."""
+        if self.user_id is not None:
+            return self.user_id
+        return Profile(liked=self.liked, disliked=self.disliked)
+
+    @property
+    def excluded(self) -> tuple[int, ...]:
+        """Items never to recommend again: what the person said they liked or disliked."""
+        return tuple(dict.fromkeys([*self.liked, *self.disliked]))
+
+
+def identity_of(config: RunnableConfig | None) -> Identity:
+    """The identity the agent put into the run config; a clear error when a tool runs outside a session."""
+    identity = ((config or {}).get("configurable") or {}).get(CONFIG_KEY)
+    if not isinstance(identity, Identity):
+        raise WhyrecError("this tool needs a session (run it through the agent)")
+    return identity
+
+
+def run_config(identity: Identity) -> RunnableConfig:
+    return {"configurable": {CONFIG_KEY: identity}}
