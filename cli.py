@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from whyrec.agent import commands as agent_commands
 from whyrec.catalog import commands as catalog_commands
 from whyrec.catalog import index_commands
 from whyrec.catalog.commands import PrepareStep, progress_bar
@@ -34,7 +35,7 @@ PREPARE_STEPS: list[tuple[str, PrepareStep]] = [
     ("LightGCN ranker", ranker_commands.prepare),
     ("exposure log", effect_commands.prepare),
 ]
-COMMAND_MODULES = [catalog_commands, index_commands, ranker_commands, effect_commands]
+COMMAND_MODULES = [catalog_commands, index_commands, ranker_commands, effect_commands, agent_commands]
 
 
 def build_app() -> typer.Typer:
