@@ -125,16 +125,15 @@ def _estimate(e: dict[str, Any]) -> str:
 
 
 def _effect(output: dict[str, Any]) -> str:
-    estimates = [v for v in output.values() if isinstance(v, dict) and "value" in v and "ci_low" in v]
-    for value in output.values():
-        if isinstance(value, list):
-            estimates += [v for v in value if isinstance(v, dict) and "value" in v and "ci_low" in v]
-    parts = [_estimate(e) for e in estimates[:4]]
-    summary = output.get("summary")
-    if isinstance(summary, list):
-        parts.extend(str(s) for s in summary)
-    elif isinstance(summary, str):
-        parts.append(summary)
+    """An EffectAnswer: the estimate, per-group rows (CATE, policy) and the analysis' own fact sentences."""
+    parts = [_estimate(output["estimate"])] if output.get("estimate") else []
+    for row in output.get("rows", [])[:12]:
+        truth = f", true {row['true_value']:.3f}" if row.get("true_value") is not None else ""
+        parts.append(
+            f"- {row['group']}: {row['estimate']:.3f} (95% CI {row['ci_low']:.3f} to {row['ci_high']:.3f}; "
+            f"naive {row['naive']:.3f}{truth}; n={row['n']})"
+        )
+    parts.extend(str(fact) for fact in output.get("facts", []))
     return "\n".join(parts) if parts else "The estimate came back without figures."
 
 

@@ -19,6 +19,7 @@ Method = Literal[
     "backdoor.propensity_score_matching",
     "backdoor.propensity_score_stratification",
     "backdoor.linear_regression",
+    "backdoor.aipw",
 ]
 
 
@@ -37,4 +38,5 @@ def estimate_effect(resources: Resources, identity: Identity, args: EffectArgs) 
     """
     from whyrec.causal.questions import answer
 
-    return answer(args.question, resources.exposure_log, genre=args.genre, method=args.method)
+    log = resources.exposure_log
+    return answer(args.question, log, genre=args.genre, method=args.method, config=resources.config.causal)
