@@ -211,7 +211,7 @@ class ItemIndex:
         return constraints.validate(self.catalog)
 
     def _browse(self, valid: Constraints, k: int) -> list[Hit]:
-        got = self.collection.get(where=where_filter(valid), include=["metadatas"])  # type: ignore[arg-type]
+        got = self.collection.get(where=where_filter(valid), include=[])  # type: ignore[arg-type]
         ids = [int(i) for i in got["ids"]]
         popularity = self.catalog.items.loc[ids, "popularity"].to_numpy() if ids else np.zeros(0)
         order = sorted(range(len(ids)), key=lambda j: (-int(popularity[j]), ids[j]))
