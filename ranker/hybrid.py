@@ -2,7 +2,10 @@
 
 Candidates are the union of the retriever's nearest items (to the text query and to the mean of
 the liked items) and the LightGCN's personal top-N, all drawn only from items that meet the
-constraints and that the user has not seen or liked. Every candidate then gets both scores,
+constraints and that the user has not seen or liked. When there is a query or liked items, a GCN
+pick stays only if it is at least as similar as the least similar retrieved item: it must answer
+the request as well as what the retriever found (without this floor, a user's favourite genre
+crowded "a heist with a twist" out with unrelated films). Every candidate gets both scores,
 computed exactly rather than only where a source happened to return it:
 
 - ``semantic``: cosine similarity to the query, to the liked items' centroid, or the mean of the two;
@@ -96,11 +99,12 @@ def hybrid_recommend(
     # --- candidates: retriever ∪ GCN top-N, all admissible by construction ---
     n = config.candidates
     text = (query or "").strip()
-    pool: dict[int, None] = {}
+    retrieved: dict[int, None] = {}
     if text:
-        pool.update((h.item_id, None) for h in index.search(text, n, constraints=hidden))
+        retrieved.update((h.item_id, None) for h in index.search(text, n, constraints=hidden))
     if liked:
-        pool.update((h.item_id, None) for h in index.more_like(liked, n, constraints=hidden))
+        retrieved.update((h.item_id, None) for h in index.more_like(liked, n, constraints=hidden))
+    pool = dict(retrieved)
     history = set(ranker.history(user).tolist())
     gcn_all = ranker.all_scores(user, add=[i for i in liked if i not in history]).astype(np.float64)
     positions = np.flatnonzero(allowed)
@@ -111,9 +115,13 @@ def hybrid_recommend(
     if len(ids) == 0:
         return HybridResult((), k, note=f"no item meets the constraints ({_describe(valid)})")
 
-    # --- scores on every candidate, normalised and blended ---
-    gcn = gcn_all[catalog.item_index(ids)]
+    # --- scores on every candidate; the GCN's picks must be as relevant as the retriever's ---
     semantic = _semantic(index, ids, text, liked)
+    if semantic is not None and retrieved:
+        is_retrieved = np.isin(ids, list(retrieved))
+        keep = is_retrieved | (semantic >= semantic[is_retrieved].min())
+        ids, semantic = ids[keep], semantic[keep]
+    gcn = gcn_all[catalog.item_index(ids)]
     w_sem = config.semantic_weight if semantic is not None else 0.0
     w_gcn = config.gcn_weight
     if w_sem + w_gcn <= 0:
