@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from whyrec.agent.memory import remember
+from whyrec.agent.respond import ToolOutcome
+from whyrec.agent.state import SessionProfile
+
+
+def items(*ids: int) -> list[dict]:
+    return [{"item_id": i, "title": f"t{i}", "score": 0.5} for i in ids]
+
+
+def test_recommendations_become_last_items_and_filters_stay_active() -> None:
+    args = {"like_item_ids": [2571], "year_min": 2000, "year_max": 2009, "genres_exclude": ["Horror"]}
+    output = {"items": items(10, 20, 30), "like_item_ids": [2571]}
+    after = remember(SessionProfile(), "recommend", [ToolOutcome("recommend", args, True, output)])
+    assert after.last_items == [10, 20, 30]
+    assert (after.year_min, after.year_max, after.genres_exclude, after.genres_include) == (2000, 2009, ["Horror"], [])
+    assert after.liked == [2571] and after.last_intent == "recommend"
+
+
+def test_whatif_after_list_becomes_last_items_and_explain_is_remembered() -> None:
+    before = SessionProfile(last_items=[1, 2])
+    outcomes = [
+        ToolOutcome("explain_recommendation", {"item_id": 2}, True, {"item_id": 2}),
+        ToolOutcome(
+            "simulate_intervention", {}, True, {"after": [{"item_id": 7, "title": "x", "rank": 1, "score": 1.0}]}
+        ),
+    ]
+    after = remember(before, "what_if", outcomes)
+    assert after.last_items == [7] and after.last_explained == 2
+    assert before.last_items == [1, 2]  # the input is not mutated
+
+
+def test_feedback_and_failed_calls() -> None:
+    p = SessionProfile(liked=[5])
+    p = remember(
+        p, "feedback", [ToolOutcome("record_feedback", {}, True, {"item_id": 5, "title": "x", "liked": False})]
+    )
+    assert p.liked == [] and p.disliked == [5]
+    failed = remember(p, "recommend", [ToolOutcome("recommend", {"year_min": 1990}, False, None, "boom")])
+    assert failed.year_min is None and failed.last_items == []
