@@ -18,10 +18,11 @@ from whyrec.catalog.artifacts import ArtifactStore, fingerprint
 from whyrec.catalog.errors import ArtifactError
 from whyrec.catalog.model import Catalog
 from whyrec.ranker.config import RankerConfig
+from whyrec.ranker.model import build_lightgcn
 
 ARTIFACT = "ranker"
 WEIGHTS = "lightgcn.pt"
-FORMAT = 1  # bump when the checkpoint layout or the graph definition changes
+FORMAT = 2  # bump when the checkpoint layout or the graph definition changes
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ class Checkpoint:
 
 
 def checkpoint_fingerprint(config: RankerConfig, catalog: Catalog) -> str:
-    return fingerprint(FORMAT, catalog.fingerprint, config)
+    """Everything the trained weights depend on (thread count does not change the model)."""
+    return fingerprint(FORMAT, catalog.fingerprint, config.model_dump(mode="json", exclude={"threads"}))
 
 
 def save_checkpoint(folder: Path, model: LightGCN, config: RankerConfig, catalog: Catalog, **meta: Any) -> None:
@@ -71,7 +73,7 @@ def load_checkpoint(home: Path, catalog: Catalog) -> Checkpoint:
             "run `whyrec prepare` to retrain it"
         )
     n_nodes = catalog.n_users + catalog.n_items + 1
-    model = LightGCN(num_nodes=n_nodes, embedding_dim=config.dim, num_layers=config.layers)
+    model = build_lightgcn(n_nodes, config.dim, config.layers)
     try:
         model.load_state_dict(torch.load(folder / WEIGHTS, weights_only=True))
     except (OSError, RuntimeError, ValueError) as exc:

@@ -10,14 +10,15 @@ class RankerConfig(BaseModel):
 
     dim: int = Field(64, ge=4, le=1024, description="embedding size")
     layers: int = Field(3, ge=1, le=8, description="propagation layers")
-    lr: float = Field(0.005, gt=0, le=1, description="Adam learning rate")
-    epochs: int = Field(60, ge=1, le=2000, description="maximum training epochs")
-    batch_size: int = Field(4096, ge=32, le=1_000_000, description="BPR triples per step")
+    lr: float = Field(0.01, gt=0, le=1, description="Adam learning rate")
+    epochs: int = Field(40, ge=1, le=2000, description="maximum training epochs")
+    batch_size: int = Field(1024, ge=32, le=1_000_000, description="BPR triples per step")
     negatives: int = Field(1, ge=1, le=64, description="sampled negatives per positive")
     reg: float = Field(1e-4, ge=0, description="L2 regularisation of the layer-0 embeddings")
     patience: int = Field(5, ge=1, description="evaluations without a better valid NDCG@20 before stopping")
     eval_every: int = Field(2, ge=1, description="epochs between validation evaluations")
     seed: int = Field(0, description="training seed")
+    threads: int = Field(0, ge=0, le=256, description="torch CPU threads for training; 0 = torch's default")
 
 
 class HybridConfig(BaseModel):

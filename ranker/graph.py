@@ -9,6 +9,7 @@ so its representation comes only from its edges.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import torch
+from torch_geometric.nn.conv.gcn_conv import gcn_norm
 
 from whyrec.catalog.model import Catalog
 
@@ -70,9 +72,24 @@ class Interactions:
         """Both directions of every edge, as PyG's ``edge_index`` [2, 2E]."""
         return bipartite_edge_index(self.users, self.items + self.n_users)
 
+    @cached_property
+    def adjacency(self) -> torch.Tensor:
+        """The normalised adjacency LightGCN propagates with (guest node isolated)."""
+        return normalized_adjacency(self.users, self.items + self.n_users, self.n_nodes)
+
 
 def bipartite_edge_index(src: np.ndarray, dst: np.ndarray) -> torch.Tensor:
     """Undirected edges ``src <-> dst`` (node ids) as a [2, 2E] long tensor."""
     s = torch.as_tensor(np.asarray(src, dtype=np.int64))
     d = torch.as_tensor(np.asarray(dst, dtype=np.int64))
     return torch.stack([torch.cat([s, d]), torch.cat([d, s])])
+
+
+def normalized_adjacency(users: np.ndarray, item_nodes: np.ndarray, n_nodes: int) -> torch.Tensor:
+    """``D^-1/2 A D^-1/2`` of the undirected edges ``users <-> item_nodes`` (PyG's ``gcn_norm``), sparse CSR."""
+    edge_index = bipartite_edge_index(users, item_nodes)
+    edge_index, weight = gcn_norm(edge_index, None, n_nodes, add_self_loops=False)
+    with warnings.catch_warnings():  # torch flags sparse CSR as beta; the product we use is stable
+        warnings.simplefilter("ignore", UserWarning)
+        coo = torch.sparse_coo_tensor(edge_index.flip(0), weight, (n_nodes, n_nodes), check_invariants=False)
+        return coo.coalesce().to_sparse_csr()

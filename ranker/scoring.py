@@ -24,7 +24,7 @@ from torch_geometric.nn.models import LightGCN
 
 from whyrec.catalog.errors import WhyrecError
 from whyrec.catalog.model import Catalog
-from whyrec.ranker.graph import Interactions, bipartite_edge_index
+from whyrec.ranker.graph import Interactions, normalized_adjacency
 
 if TYPE_CHECKING:
     from whyrec.config import AppConfig
@@ -208,13 +208,13 @@ class Ranker:
         users = np.concatenate([users, np.full(len(edges), node, dtype=np.int64)])
         item_nodes = np.concatenate([item_nodes, edges + g.n_users])
         with torch.no_grad():
-            emb = self.model.get_embedding(bipartite_edge_index(users, item_nodes))
+            emb = self.model.get_embedding(normalized_adjacency(users, item_nodes, g.n_nodes))
         return (emb[g.n_users : g.guest] @ emb[node]).numpy()
 
     @cached_property
     def _base_embedding(self) -> torch.Tensor:
         with torch.no_grad():
-            return self.model.get_embedding(self.graph.edge_index)
+            return self.model.get_embedding(self.graph.adjacency)
 
     def _base_scores(self, node: int) -> np.ndarray:
         emb = self._base_embedding

@@ -21,6 +21,7 @@ from torch_geometric.nn.models import LightGCN
 from whyrec.ranker.config import RankerConfig
 from whyrec.ranker.graph import Interactions
 from whyrec.ranker.metrics import ranking_metrics, top_k
+from whyrec.ranker.model import build_lightgcn
 
 
 @dataclass
@@ -37,7 +38,7 @@ class TrainResult:
 def new_model(graph: Interactions, config: RankerConfig) -> LightGCN:
     """A seeded LightGCN over the graph's users, items and the guest node (whose layer-0 row is zero)."""
     torch.manual_seed(config.seed)
-    model = LightGCN(num_nodes=graph.n_nodes, embedding_dim=config.dim, num_layers=config.layers)
+    model = build_lightgcn(graph.n_nodes, config.dim, config.layers)
     with torch.no_grad():
         model.embedding.weight[graph.guest].zero_()
     return model
@@ -60,7 +61,7 @@ def sample_negatives(graph: Interactions, users: np.ndarray, rng: np.random.Gene
 def score_all(model: LightGCN, graph: Interactions) -> np.ndarray:
     """[users, items] scores from the propagated embeddings of the training graph."""
     with torch.no_grad():
-        emb = model.get_embedding(graph.edge_index)
+        emb = model.get_embedding(graph.adjacency)
     return (emb[: graph.n_users] @ emb[graph.n_users : graph.guest].T).numpy()
 
 
@@ -83,7 +84,7 @@ def train_lightgcn(
     model = new_model(graph, config)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     rng = np.random.default_rng(config.seed)
-    edge_index = graph.edge_index
+    adjacency = graph.adjacency
     task: Any = progress.add_task(description, total=config.epochs, info="") if progress else None
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     history: list[dict[str, float]] = []
@@ -100,7 +101,7 @@ def train_lightgcn(
             u = torch.as_tensor(users[lo : lo + config.batch_size])
             i = torch.as_tensor(items[lo : lo + config.batch_size] + graph.n_users)
             j = torch.as_tensor(negs[lo : lo + config.batch_size] + graph.n_users)
-            emb = model.get_embedding(edge_index)
+            emb = model.get_embedding(adjacency)
             pos_rank = (emb[u] * emb[i]).sum(-1)
             neg_rank = (emb[u] * emb[j]).sum(-1)
             loss = model.recommendation_loss(pos_rank, neg_rank, node_id=torch.cat([u, i, j]), lambda_reg=config.reg)

@@ -1,0 +1,168 @@
+"""``whyrec bench ranker``: LightGCN against MostPopular, ItemKNN and EASE, side by side in one run.
+
+All models fit on the catalog's training split; hyper-parameters (EASE's λ, ItemKNN's neighbours,
+LightGCN's early stopping) are chosen on the validation split; the test split is ranked against all
+items with the user's training and validation items masked. LightGCN runs once per seed; the
+baselines are deterministic, so they run once (their std is 0 by construction).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from whyrec.catalog.model import Catalog
+from whyrec.config import AppConfig
+from whyrec.ranker.baselines import EASE, ItemKNN, LightGCNModel, MostPopular, Recommender
+from whyrec.ranker.graph import Interactions
+from whyrec.ranker.metrics import ranking_metrics, top_k
+from whyrec.ranker.train import train_lightgcn
+
+METRICS = ("recall@10", "recall@20", "ndcg@10", "ndcg@20", "hr@10", "coverage@20", "popularity@20")
+HIGHER_IS_BETTER = {m: m != "popularity@20" for m in METRICS}
+
+
+def rank_all(model: Recommender, users: np.ndarray, exclude: sp.csr_matrix, k: int = 20) -> tuple[np.ndarray, float]:
+    """Top-k of every user in ``users`` (exclusions masked), and the seconds it took."""
+    start = time.perf_counter()
+    top = top_k(model.scores(users), exclude[users], k)
+    return top, time.perf_counter() - start
+
+
+def run_model(
+    model: Recommender, seed: int, train: Interactions, valid: sp.csr_matrix, test: sp.csr_matrix
+) -> dict[str, float]:
+    start = time.perf_counter()
+    model.fit(train, valid, seed)
+    fit_s = time.perf_counter() - start
+    users = np.arange(train.n_users)
+    top, rank_s = rank_all(model, users, (train.matrix + valid).tocsr())
+    popularity = np.bincount(train.items, minlength=train.n_items)
+    return {**ranking_metrics(top, test, popularity), "train_s": fit_s, "rank_all_s": rank_s}
+
+
+def summarise(runs: list[dict[str, float]]) -> dict[str, Any]:
+    keys = [*METRICS, "train_s", "rank_all_s"]
+    out: dict[str, Any] = {k: float(np.mean([r[k] for r in runs])) for k in keys}
+    out["std"] = {k: float(np.std([r[k] for r in runs])) for k in keys}
+    out["runs"] = len(runs)
+    return out
+
+
+def scaling(config: AppConfig, train: Interactions, exclude: sp.csr_matrix) -> list[dict[str, float]]:
+    """Epoch time and full-ranking time with 25%, 50% and 100% of the users (same item set)."""
+    rows = []
+    rng = np.random.default_rng(0)
+    order = rng.permutation(train.n_users)
+    one_epoch = config.ranker.model_copy(update={"epochs": 1})
+    for frac in (0.25, 0.5, 1.0):
+        keep = np.zeros(train.n_users, dtype=bool)
+        keep[order[: max(1, round(frac * train.n_users))]] = True
+        part = train.subset_users(keep)
+        result = train_lightgcn(part, one_epoch)
+        model = LightGCNModel(one_epoch)
+        with torch.no_grad():
+            emb = result.model.get_embedding(part.adjacency)
+        model.users, model.items = emb[: part.n_users], emb[part.n_users : part.guest]
+        _, rank_s = rank_all(model, np.flatnonzero(keep), exclude)
+        rows.append(
+            {
+                "users_frac": frac,
+                "users": int(keep.sum()),
+                "edges": len(part),
+                "epoch_s": result.seconds,
+                "rank_all_s": rank_s,
+            }
+        )
+    return rows
+
+
+def run_benchmark(
+    config: AppConfig,
+    catalog: Catalog,
+    *,
+    seeds: int = 3,
+    scaling_section: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    if config.ranker.threads:
+        torch.set_num_threads(config.ranker.threads)
+    train = Interactions.from_frame(catalog, catalog.split.train)
+    valid = Interactions.from_frame(catalog, catalog.split.valid).matrix
+    test = Interactions.from_frame(catalog, catalog.split.test).matrix
+    plan: list[tuple[str, list[tuple[Recommender, int]]]] = [
+        ("LightGCN", [(LightGCNModel(config.ranker), config.ranker.seed + s) for s in range(seeds)]),
+        ("MostPopular", [(MostPopular(), 0)]),
+        ("ItemKNN", [(ItemKNN(), 0)]),
+        ("EASE", [(EASE(), 0)]),
+    ]
+    task: Any = progress.add_task("bench ranker", total=sum(len(r) for _, r in plan), info="") if progress else None
+    models: dict[str, Any] = {}
+    for name, runs in plan:
+        results = []
+        for model, seed in runs:
+            if progress is not None:
+                progress.update(task, info=f"{name} seed {seed}")
+            results.append(run_model(model, seed, train, valid, test))
+            if progress is not None:
+                progress.advance(task)
+        models[name] = summarise(results)
+        models[name]["chosen"] = chosen_hyperparameters(runs[-1][0])
+    baselines = [n for n in models if n != "LightGCN"]
+    ratios = {}
+    for metric in METRICS:
+        pick = max if HIGHER_IS_BETTER[metric] else min
+        best = pick(baselines, key=lambda n, m=metric: models[n][m])  # type: ignore[misc]
+        ratios[metric] = {"best_baseline": best, "ratio": models["LightGCN"][metric] / max(models[best][metric], 1e-12)}
+    report: dict[str, Any] = {
+        "split": {"users": catalog.n_users, "items": catalog.n_items, "train": len(train), "valid": int(valid.nnz)},
+        "lightgcn_config": config.ranker.model_dump(mode="json"),
+        "models": models,
+        "lightgcn_vs_best_baseline": ratios,
+        "goal_beat_ease_ndcg@20": models["LightGCN"]["ndcg@20"] >= models["EASE"]["ndcg@20"],
+    }
+    if scaling_section:
+        report["scaling"] = scaling(config, train, (train.matrix + valid).tocsr())
+    return report
+
+
+def chosen_hyperparameters(model: Recommender) -> dict[str, Any]:
+    if isinstance(model, EASE):
+        return {"lambda": model.lam}
+    if isinstance(model, ItemKNN):
+        return {"neighbours": model.neighbours}
+    if isinstance(model, LightGCNModel):
+        return {"best_epoch": model.result.best_epoch, "epochs_run": model.result.epochs_run}
+    return {}
+
+
+def print_report(report: dict[str, Any]) -> None:
+    console = Console()
+    table = Table("model", *METRICS, "train s", "rank-all s", title="ranker benchmark (test split, mean±std)")
+    for name, row in report["models"].items():
+        cells = [f"{row[m]:.4f}±{row['std'][m]:.4f}" for m in METRICS]
+        cells += [f"{row['train_s']:.1f}±{row['std']['train_s']:.1f}", f"{row['rank_all_s']:.3f}"]
+        table.add_row(name, *cells)
+    ratio = report["lightgcn_vs_best_baseline"]
+    table.add_row("LightGCN / best", *[f"{ratio[m]['ratio']:.3f} ({ratio[m]['best_baseline']})" for m in METRICS])
+    console.print(table)
+    if "scaling" in report:
+        scale = Table("users", "share", "edges", "epoch s", "rank-all s", title="scaling")
+        for row in report["scaling"]:
+            scale.add_row(
+                str(row["users"]),
+                f"{row['users_frac']:.0%}",
+                str(row["edges"]),
+                f"{row['epoch_s']:.2f}",
+                f"{row['rank_all_s']:.3f}",
+            )
+        console.print(scale)
+    verdict = "meets" if report["goal_beat_ease_ndcg@20"] else "misses"
+    console.print(f"LightGCN {verdict} the goal NDCG@20 ≥ EASE's")

@@ -1,0 +1,145 @@
+"""Honest baselines behind one interface with LightGCN: fit on training edges, score all items.
+
+- MostPopular: training interaction counts, the same list for everyone.
+- ItemKNN: cosine item-item similarity over the training matrix, top-``neighbours`` per item
+  (Sarwar et al. 2001, https://doi.org/10.1145/371920.372071).
+- EASE: a closed-form item-item linear model, B = I - P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹
+  (Steck 2019, https://arxiv.org/abs/1905.03375); λ is picked on the validation split.
+
+``fit`` may look at the validation matrix only to choose hyper-parameters or stop early.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from whyrec.ranker.config import RankerConfig
+from whyrec.ranker.graph import Interactions
+from whyrec.ranker.metrics import ranking_metrics, top_k
+from whyrec.ranker.train import TrainResult, train_lightgcn
+
+
+class Recommender(Protocol):
+    name: str
+
+    def fit(self, train: Interactions, valid: sp.csr_matrix | None, seed: int) -> None: ...
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        """[len(users), n_items] scores (higher is better) for user positions ``users``."""
+        ...
+
+
+def _valid_ndcg(model: Recommender, train: Interactions, valid: sp.csr_matrix) -> float:
+    users = np.arange(train.n_users)
+    top = top_k(model.scores(users), train.matrix, 20)
+    return ranking_metrics(top, valid, np.bincount(train.items, minlength=train.n_items))["ndcg@20"]
+
+
+class MostPopular:
+    name = "MostPopular"
+
+    def fit(self, train: Interactions, valid: sp.csr_matrix | None, seed: int) -> None:
+        self.popularity = np.bincount(train.items, minlength=train.n_items).astype(np.float32)
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        return np.tile(self.popularity, (len(users), 1))
+
+
+class ItemKNN:
+    """Cosine item-item neighbours; the number of neighbours is tuned on validation."""
+
+    name = "ItemKNN"
+    grid = (20, 50, 100, 200)
+
+    def fit(self, train: Interactions, valid: sp.csr_matrix | None, seed: int) -> None:
+        self.matrix = train.matrix
+        x = train.matrix.astype(np.float32)
+        norms = np.sqrt(np.asarray(x.power(2).sum(axis=0))).ravel()
+        x = x @ sp.diags(1.0 / np.maximum(norms, 1e-12))
+        self.full = (x.T @ x).toarray()
+        np.fill_diagonal(self.full, 0.0)
+        best: tuple[float, int] | None = None
+        for k in self.grid if valid is not None else (self.grid[1],):
+            self.neighbours = k
+            self.similarity = self._prune(k)
+            if valid is None:
+                break
+            ndcg = _valid_ndcg(self, train, valid)
+            if best is None or ndcg > best[0]:
+                best = (ndcg, k)
+        if best is not None:
+            self.neighbours = best[1]
+            self.similarity = self._prune(best[1])
+        del self.full
+
+    def _prune(self, k: int) -> np.ndarray:
+        """Keep each item's ``k`` most similar items (columns), zero the rest."""
+        sim = self.full
+        if k >= sim.shape[0]:
+            return sim.copy()
+        cut = np.argpartition(-sim, k - 1, axis=0)[:k]
+        pruned = np.zeros_like(sim)
+        np.put_along_axis(pruned, cut, np.take_along_axis(sim, cut, axis=0), axis=0)
+        return pruned
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        return np.asarray(self.matrix[users] @ self.similarity)
+
+
+class EASE:
+    """EASE^R on the items that occur in training (the others score zero); λ tuned on validation."""
+
+    name = "EASE"
+    grid = (50.0, 100.0, 200.0, 400.0, 800.0, 1600.0)
+
+    def fit(self, train: Interactions, valid: sp.csr_matrix | None, seed: int) -> None:
+        self.matrix = train.matrix
+        self.active = np.flatnonzero(np.bincount(train.items, minlength=train.n_items) > 0)
+        x = train.matrix[:, self.active]
+        gram = torch.as_tensor((x.T @ x).toarray(), dtype=torch.float64)
+        best: tuple[float, float, np.ndarray] | None = None
+        for lam in self.grid if valid is not None else (self.grid[3],):
+            self.lam, self.weights = lam, self._solve(gram, lam)
+            if valid is None:
+                break
+            ndcg = _valid_ndcg(self, train, valid)
+            if best is None or ndcg > best[0]:
+                best = (ndcg, lam, self.weights)
+        if best is not None:
+            self.lam, self.weights = best[1], best[2]
+
+    @staticmethod
+    def _solve(gram: torch.Tensor, lam: float) -> np.ndarray:
+        g = gram.clone()
+        g.diagonal().add_(lam)
+        p = torch.cholesky_inverse(torch.linalg.cholesky(g))
+        b = -p / p.diagonal()
+        b.diagonal().zero_()
+        return b.to(torch.float32).numpy()
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(users), self.matrix.shape[1]), dtype=np.float32)
+        out[:, self.active] = np.asarray(self.matrix[users][:, self.active] @ self.weights)
+        return out
+
+
+class LightGCNModel:
+    """PyG LightGCN trained with BPR (:mod:`whyrec.ranker.train`), in the baselines' interface."""
+
+    name = "LightGCN"
+
+    def __init__(self, config: RankerConfig) -> None:
+        self.config = config
+
+    def fit(self, train: Interactions, valid: sp.csr_matrix | None, seed: int) -> None:
+        self.result: TrainResult = train_lightgcn(train, self.config.model_copy(update={"seed": seed}), valid=valid)
+        with torch.no_grad():
+            emb = self.result.model.get_embedding(train.adjacency)
+        self.users, self.items = emb[: train.n_users], emb[train.n_users : train.guest]
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        return (self.users[torch.as_tensor(users)] @ self.items.T).numpy()
