@@ -117,3 +117,16 @@ def test_bad_requests_are_clear_errors(setup: tuple[Ranker, ItemIndex]) -> None:
         hybrid_recommend(ranker, index, Profile(), k=0)
     with pytest.raises(WhyrecError, match="both zero"):
         hybrid_recommend(ranker, index, Profile(), config=HybridConfig(semantic_weight=0, gcn_weight=0))
+
+
+def test_gcn_picks_must_be_as_relevant_as_the_retrievers(setup: tuple[Ranker, ItemIndex]) -> None:
+    ranker, index = setup
+    user = int(ranker.catalog.user_ids[1])
+    config = HybridConfig(candidates=10)
+    result = hybrid_recommend(ranker, index, user, query="space adventure", k=20, config=config)
+    hidden = Constraints().with_excluded(ranker.seen(user).tolist())
+    floor = min(h.score for h in index.search("space adventure", 10, constraints=hidden))
+    assert result.items and all(it.semantic is not None and it.semantic >= floor - 1e-5 for it in result.items)
+    gcn_top = {s.item_id for s in ranker.recommend(user, k=10).items}
+    semantic_of = dict(zip(gcn_top, index.vectors(list(gcn_top)) @ index.encode("space adventure"), strict=True))
+    assert {i for i, sim in semantic_of.items() if sim < floor - 1e-5}.isdisjoint(it.item_id for it in result.items)
