@@ -114,11 +114,36 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         disliked: Annotated[str | None, typer.Option("--disliked", help="disliked item ids (hidden)")] = None,
         k: Annotated[int, typer.Option("--k", min=1, max=500, help="how many items")] = 10,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+        query: Annotated[str | None, typer.Option("--query", help="hybrid: what to look for")] = None,
+        genre: Annotated[list[str] | None, typer.Option("--genre", help="hybrid: required genre")] = None,
+        exclude_genre: Annotated[list[str] | None, typer.Option("--exclude-genre", help="hybrid: excluded")] = None,
+        year_min: Annotated[int | None, typer.Option("--year-min", help="hybrid: earliest year")] = None,
+        year_max: Annotated[int | None, typer.Option("--year-max", help="hybrid: latest year")] = None,
     ) -> None:
-        """Top-k LightGCN recommendations for a MovieLens user or for liked items (fold-in)."""
+        """Top-k LightGCN recommendations for a MovieLens user or for liked items (fold-in).
+
+        Any of --query/--genre/--exclude-genre/--year-min/--year-max switches to the hybrid
+        recommender: retrieval by meaning, ranking by LightGCN, hard filters always met.
+        """
+        from whyrec.ranker.hybrid_commands import run_hybrid, wants_hybrid
         from whyrec.ranker.scoring import Ranker
 
         config: AppConfig = ctx.obj
+        if wants_hybrid(query, genre, exclude_genre, year_min, year_max):
+            run_hybrid(
+                config,
+                user=user,
+                liked=liked,
+                disliked=disliked,
+                query=query,
+                genre=genre,
+                exclude_genre=exclude_genre,
+                year_min=year_min,
+                year_max=year_max,
+                k=k,
+                as_json=as_json,
+            )
+            return
         who = user_ref(user, liked, disliked)
         catalog = load(config)
         ranking = Ranker.load(config, catalog).recommend(who, k=k)
