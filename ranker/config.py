@@ -25,7 +25,11 @@ class HybridConfig(BaseModel):
     """How the hybrid recommender blends the retriever's semantic score with the GCN's personal score.
 
     Both scores are min-max normalised over the candidate set, then
-    ``score = semantic_weight * semantic + gcn_weight * gcn``.
+    ``score = (semantic_weight * semantic + gcn_weight * gcn) / (semantic_weight + gcn_weight)``.
+    With no query and no liked items there is no semantic score and the GCN carries the whole
+    weight. ``candidates`` bounds each source (retriever by text, by liked items, GCN top-N); a
+    larger pool lets the GCN personalise more, a smaller one keeps results closer to the request.
+    See ``whyrec.ranker.hybrid``.
     """
 
     semantic_weight: float = Field(0.5, ge=0, le=1, description="weight of the text match")
