@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pydantic import Field
 
 from whyrec.catalog.constraints import Constraints
@@ -98,17 +100,27 @@ class ItemDetails(ToolResult):
     ratings: int
 
 
+@lru_cache(maxsize=4)
+def title_keys(catalog: Catalog) -> dict[str, list[int]]:
+    """Normalised display and raw titles -> item ids, built once per catalog."""
+    keys: dict[str, list[int]] = {}
+    for item_id, title, raw in zip(
+        catalog.items.index, catalog.items["title"], catalog.items["raw_title"], strict=True
+    ):
+        for key in {normalize(title), normalize(parse_title(raw).title)}:
+            keys.setdefault(key, []).append(int(item_id))
+    return keys
+
+
 def find_by_title(catalog: Catalog, title: str) -> int:
-    """The id of the item with this (normalised) title; the most rated one when several share it."""
+    """The id of the item with this (normalised) title and year if given; the most rated one when several match."""
     parsed = parse_title(title)
-    wanted = normalize(parsed.title)
-    items = catalog.items
-    matches = items[(items["title"].map(normalize) == wanted) | (items["raw_title"].map(normalize) == wanted)]
+    ids = title_keys(catalog).get(normalize(parsed.title), [])
     if parsed.year is not None:
-        matches = matches[matches["year"] == parsed.year]
-    if matches.empty:
+        ids = [i for i in ids if catalog.item(i).year == parsed.year]
+    if not ids:
         raise WhyrecError(f"no item titled {title!r} in the catalog")
-    return int(matches["popularity"].idxmax())
+    return max(ids, key=lambda i: catalog.item(i).popularity)
 
 
 def lookup_item(resources: Resources, identity: Identity, args: LookupArgs) -> ItemDetails:

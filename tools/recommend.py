@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 from pydantic import Field
 
+from whyrec.catalog.model import Catalog
+from whyrec.catalog.titles import normalize
 from whyrec.tools.adapter import ToolResult
 from whyrec.tools.identity import Identity
 from whyrec.tools.items import MAX_K, ConstraintArgs, ItemOut, item_out
 from whyrec.tools.resources import Resources
+
+ARTICLES = ("the ", "a ", "an ")
+MIN_STEM = 5  # one-word titles shorter than this ("Heat", "Up") match too much to mark a series
+
+
+def _core(title: str) -> str:
+    """The series part of a title, normalised: "The Matrix" -> "matrix", "Star Wars: Episode IV" -> "star wars"."""
+    text = normalize(title.split(":")[0])
+    for article in ARTICLES:
+        if text.startswith(article):
+            return text[len(article) :]
+    return text
+
+
+@lru_cache(maxsize=4)
+def _titles(catalog: Catalog) -> tuple[tuple[int, str, tuple[str, ...]], ...]:
+    rows = []
+    for item_id, title in zip(catalog.items.index, catalog.items["title"], strict=True):
+        text = normalize(title)
+        rows.append((int(item_id), f" {text} ", tuple(text.split())))
+    return tuple(rows)
+
+
+def same_series(catalog: Catalog, item_ids: Sequence[int]) -> list[int]:
+    """Items that look like the same series as ``item_ids`` by title ("The Matrix Reloaded", "The Animatrix").
+
+    "Something like The Matrix" asks for other films, not its sequels, which a text and taste match
+    would otherwise put first. A title matches when it contains the liked title's words (before any
+    colon), or, for a one-word title of at least MIN_STEM letters, has a word ending or starting with it.
+    Short one-word titles ("Heat", "Up") would match unrelated films and mark no series.
+    """
+    cores = [_core(catalog.item(i).title) for i in item_ids]
+    multi = [f" {c} " for c in cores if " " in c]
+    single = [c for c in cores if " " not in c and len(c) >= MIN_STEM]
+    return [
+        item_id
+        for item_id, padded, words in _titles(catalog)
+        if any(c in padded for c in multi) or any(w.endswith(c) or w.startswith(c) for c in single for w in words)
+    ]
 
 
 class RecommendArgs(ConstraintArgs):
@@ -23,6 +67,7 @@ class Recommendations(ToolResult):
     requested_k: int
     like_item_ids: list[int]
     constraints: list[str]
+    same_series_left_out: int = 0
     note: str | None = None
     fallback: str | None = None
 
@@ -37,7 +82,8 @@ def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> 
     catalog = resources.catalog
     like_ids = list(dict.fromkeys(args.like_item_ids))
     catalog.item_index(like_ids)  # UnknownItemError naming every unknown id
-    constraints = args.constraints(catalog, exclude_ids=identity.excluded)
+    series = [i for i in same_series(catalog, like_ids) if i not in like_ids]
+    constraints = args.constraints(catalog, exclude_ids=(*identity.excluded, *series))
     result = hybrid_recommend(
         resources.ranker,
         resources.index,
@@ -53,6 +99,7 @@ def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> 
         requested_k=result.requested_k,
         like_item_ids=like_ids,
         constraints=constraints.describe(),
+        same_series_left_out=len(series),
         note=result.note,
         fallback=result.fallback,
     )

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from whyrec.catalog.errors import WhyrecError
 from whyrec.tools.identity import Identity, run_config
 from whyrec.tools.items import LookupArgs, SearchArgs, lookup_item, search_items
-from whyrec.tools.recommend import RecommendArgs, recommend
+from whyrec.tools.recommend import RecommendArgs, recommend, same_series
 from whyrec.tools.registry import TOOLS, build_tools
 from whyrec.tools.resources import Resources
 
@@ -107,3 +107,14 @@ def test_recommend_for_a_known_user_skips_their_ratings(resources: Resources, ca
     known = Identity(session_id="t", user_id=1)
     result = recommend(resources, known, RecommendArgs(k=5))
     assert not {i.item_id for i in result.items} & set(catalog.user_ratings(1)["item_id"].tolist())
+
+
+def test_something_like_a_film_leaves_out_its_series(resources: Resources, chat_user: Identity, catalog: Any) -> None:
+    series = {catalog.item(i).title for i in same_series(catalog, [MATRIX])}
+    assert series == {"The Matrix", "The Matrix Reloaded", "The Matrix Revolutions", "The Animatrix"}
+    assert same_series(catalog, [6]) == [6]  # "Heat" is too short a word to mark a series
+    args = RecommendArgs(query="something like The Matrix", like_item_ids=[MATRIX], year_min=2000, year_max=2009)
+    result = recommend(resources, Identity(session_id="t"), args)
+    assert result.same_series_left_out == 3
+    assert not any("Matrix" in i.title for i in result.items)
+    assert all(2000 <= (i.year or 0) <= 2009 for i in result.items)
