@@ -8,6 +8,7 @@ download). The client is an embedded ``PersistentClient`` under ``<WHYREC_HOME>/
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from whyrec.config import AppConfig
 
 EMBEDDING_FUNCTION_NAME = "whyrec-minilm"
+_THREADS_LOCK = threading.Lock()
 
 
 class IndexUnavailableError(WhyrecError):
@@ -79,12 +81,13 @@ def one_torch_thread() -> Iterator[None]:
     """
     import torch
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+    with _THREADS_LOCK:  # concurrent callers would otherwise restore each other's "1"
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
 
 
 def open_client(config: AppConfig) -> ClientAPI:

@@ -13,7 +13,7 @@ from whyrec.catalog.constraints import ConstraintError, Constraints
 from whyrec.catalog.errors import ArtifactError, UnknownItemError, WhyrecError
 from whyrec.catalog.index import ItemIndex, build_index, collection, index_fingerprint
 from whyrec.catalog.model import Catalog
-from whyrec.catalog.vectorstore import IndexUnavailableError, MiniLMEmbeddingFunction, open_client
+from whyrec.catalog.vectorstore import IndexUnavailableError, MiniLMEmbeddingFunction, open_client, where_filter
 from whyrec.config import load_config
 
 QUERIES = ["", "time travel", "a heist with a twist", "animated talking animals", "war documentary"]
@@ -140,3 +140,25 @@ def test_unreachable_server_names_the_url(tmp_home: Path) -> None:
 def test_fingerprint_tracks_catalog_and_tags(small: Catalog) -> None:
     assert index_fingerprint(small) != index_fingerprint(small, with_tags=False)
     assert small.fingerprint in index_fingerprint(small)
+
+
+def test_query_encoding_leaves_torch_threads_as_they_were() -> None:
+    import threading
+
+    import torch
+
+    ef = MiniLMEmbeddingFunction()
+    before = torch.get_num_threads()
+    workers = [threading.Thread(target=lambda: [ef(["a quiet film"]) for _ in range(5)]) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert torch.get_num_threads() == before
+
+
+def test_where_filter_shapes() -> None:
+    assert where_filter(Constraints()) is None
+    assert where_filter(Constraints(year_min=1990)) == {"year": {"$gte": 1990}}
+    both = where_filter(Constraints(genres_include=("Drama",), genres_exclude=("Horror",), exclude_ids=(5,)))
+    assert both == {"$and": [{"g_Drama": {"$eq": True}}, {"g_Horror": {"$eq": False}}, {"item_id": {"$nin": [5]}}]}
