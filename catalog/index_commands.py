@@ -116,4 +116,4 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             table.add_row(str(h.item_id), h.title, str(it.year or "–"), ", ".join(it.genres), f"{h.score:.3f}")
         Console().print(table)
         if len(hits) < k:
-            Console(stderr=True).print(f"only {len(rows)} of {k} items meet the filters")
+            Console(stderr=True).print(f"only {len(hits)} of {k} items meet the filters")

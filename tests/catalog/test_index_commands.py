@@ -37,3 +37,12 @@ def test_errors_are_clear(tmp_home: Path) -> None:
     assert isinstance(result.exception, ConstraintError) and "unknown genre: 'Cowboy'" in str(result.exception)
     result = CliRunner().invoke(build_app(), ["--home", str(tmp_home), "search", "x"])
     assert isinstance(result.exception, ArtifactError) and "whyrec prepare" in str(result.exception)
+
+
+def test_table_output_says_when_filters_leave_fewer_than_k() -> None:
+    args = ["search", "x", "--genre", "Documentary", "--genre", "Western", "--year-min", "2019"]
+    result = CliRunner().invoke(build_app(), args)
+    assert result.exit_code == 0, result.output
+    assert "only 0 of 10 items meet the filters" in result.output
+    shown = CliRunner().invoke(build_app(), ["search", "The Matrix", "--k", "2"])
+    assert shown.exit_code == 0 and "The Matrix" in shown.output
