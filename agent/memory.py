@@ -31,6 +31,7 @@ def remember(profile: SessionProfile, intent: str, outcomes: list[ToolOutcome]) 
         if o.name in ("recommend", "search_items"):
             p.last_items = [int(it["item_id"]) for it in out.get("items", [])]
         if o.name == "recommend":
+            p.last_request = dict(o.args)
             for name in CONSTRAINT_FIELDS:
                 default: list[str] | None = [] if name.startswith("genres") else None
                 setattr(p, name, o.args.get(name, default))

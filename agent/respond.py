@@ -71,21 +71,28 @@ def _items(output: dict[str, Any], heading: str) -> str:
 
 
 def _explanation(e: dict[str, Any]) -> str:
-    where = f"#{e['rank_before']} in your top {e['k']}"
+    """Counterfactual wording: "without X and Y, Z falls from #2 to #31"."""
+    chat = bool(e.get("scope"))  # a chat user's list, explained by the films they told us about
+    where = f"#{e['rank_before']} in " + (e["scope"] if chat else "your personal LightGCN ranking")
     if e.get("found") and e.get("removal"):
-        after = f"#{e['rank_after']}" if e.get("rank_after") is not None else f"out of the top {e['k']}"
+        after = f"#{e['rank_after']}" if e.get("rank_after") is not None else "out of the list entirely"
         checked = " (verified by re-ranking without them)" if e.get("verified") else " (not verified)"
-        text = (
-            f"{e['title']} is {where}. Without your ratings of {_titles(e['removal'])}, it falls to {after}{checked}."
-        )
+        without = _titles(e["removal"]) if chat else f"your ratings of {_titles(e['removal'])}"
+        text = f"{e['title']} is {where}. Without {without}, it falls from #{e['rank_before']} to {after}{checked}."
     else:
+        yours = "the films you told me about" if chat else "your ratings"
+        held = "your request's own words and its popularity keep it there" if chat else "your history as a whole does"
         text = (
-            f"{e['title']} is {where}, and no set of up to {e['max_size']} of your {e['history_size']} "
-            "ratings pushes it out on its own: it is carried by your whole history."
+            f"{e['title']} is {where}; removing up to {e['max_size']} of {yours} ({e['history_size']}) "
+            f"does not push it out of the top {e['k']}: {held}."
         )
     influences = e.get("influences") or []
     if influences:
-        parts = [f"without {i['title']} alone it would be #{i['new_rank']}" for i in influences[:3]]
+        parts = [
+            f"without {i['title']} alone it would be "
+            + (f"#{i['new_rank']}" if i.get("new_rank") is not None else "out of the list")
+            for i in influences[:3]
+        ]
         text += " Strongest single influences: " + "; ".join(parts) + "."
     return text
 

@@ -203,6 +203,7 @@ class Agent:
             liked=tuple(profile.liked),
             disliked=tuple(profile.disliked),
             record_feedback=lambda item_id, liked: self.store.record_feedback(session_id, item_id, liked),
+            last_request=profile.last_request,
         )
         state: dict[str, Any] = {
             "messages": [HumanMessage(text)],

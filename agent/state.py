@@ -29,6 +29,7 @@ class SessionProfile(BaseModel):
     last_explained: int | None = None
     last_intent: str | None = None
     last_effect: dict[str, Any] | None = None  # the last effect estimate, for follow-ups
+    last_request: dict[str, Any] | None = None  # the recommend arguments behind last_items, to explain them
 
 
 class State(TypedDict, total=False):

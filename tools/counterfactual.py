@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from whyrec.catalog.errors import WhyrecError
 from whyrec.tools.adapter import ToolArgs
 from whyrec.tools.identity import Identity
 from whyrec.tools.items import MAX_K
@@ -27,18 +28,41 @@ def explain_recommendation(resources: Resources, identity: Identity, args: Expla
 
     Verified by re-ranking without them; also lists the single most influential ratings.
     """
-    from whyrec.causal.counterfactual import explain
+    if identity.user_id is None:  # a chat user: intervene on the list they saw (see list_counterfactual)
+        from whyrec.tools.list_counterfactual import explain_in_list
+        from whyrec.tools.recommend import RecommendArgs
+
+        request = RecommendArgs.model_validate(identity.last_request or {"k": args.k})
+        return explain_in_list(
+            resources, identity, request, args.item_id, max_size=resources.config.causal.explain_max_size
+        )
+    try:
+        from whyrec.causal.counterfactual import explain
+    except ImportError:
+        raise WhyrecError("counterfactual explanations for MovieLens users are not installed here") from None
 
     settings = resources.config.causal
     return explain(
         resources.ranker,
         identity.user,
         args.item_id,
-        k=args.k,
+        k=explained_k(resources, identity, args),
         max_size=settings.explain_max_size,
         beam=settings.explain_beam,
         m=settings.influences_shown,
     )
+
+
+def explained_k(resources: Resources, identity: Identity, args: ExplainArgs) -> int:
+    """The list length to explain against: ``k``, or the item's own rank when it is lower but within MAX_K.
+
+    A recommended item got there by the hybrid blend (text match + taste); its rank in the person's
+    own LightGCN ranking can be below ``k``. Explaining against a list that ends at that rank keeps
+    the counterfactual honest ("without X it falls from #14 to #60") instead of refusing.
+    """
+    ranking = resources.ranker.recommend(identity.user, k=MAX_K)
+    rank = next((s.rank for s in ranking.items if s.item_id == args.item_id), None)
+    return max(args.k, rank) if rank is not None else args.k
 
 
 class WhatIfArgs(ToolArgs):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
@@ -31,6 +32,7 @@ class Identity:
     liked: tuple[int, ...] = ()
     disliked: tuple[int, ...] = ()
     record_feedback: FeedbackSink | None = None
+    last_request: dict[str, Any] | None = None  # the recommend arguments of the list the person last saw
 
     @property
     def user(self) -> UserRef:

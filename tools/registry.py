@@ -24,7 +24,7 @@ TOOLS: dict[str, tuple[type[BaseModel], Callable[..., Any], tuple[str, ...]]] = 
     "explain_recommendation": (
         counterfactual.ExplainArgs,
         counterfactual.explain_recommendation,
-        ("whyrec.causal.counterfactual",),
+        ("whyrec.catalog.index", "whyrec.ranker.hybrid"),  # chat users; MovieLens users need causal.counterfactual
     ),
     "simulate_intervention": (
         counterfactual.WhatIfArgs,

@@ -1,22 +1,16 @@
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fakes import Plan, ScriptedPlanner, call
-
+from tests.agent.fakes import MATRIX, Plan, ScriptedPlanner, call
 from whyrec.agent.config import AgentConfig, LLMConfig
 from whyrec.agent.runtime import Agent
 from whyrec.config import AppConfig
 from whyrec.tools.resources import Resources
-
-MATRIX = 2571
 
 
 def default_rule(message: str, profile: Any) -> Plan:

@@ -14,6 +14,8 @@ from pydantic import Field
 
 from whyrec.agent.state import SessionProfile
 
+MATRIX = 2571
+
 
 @dataclass(frozen=True)
 class Plan:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import MATRIX
-from fakes import Plan, call
-
+from tests.agent.fakes import MATRIX, Plan, call
 from whyrec.agent.runtime import Agent
 from whyrec.agent.state import SessionProfile
 

@@ -7,8 +7,8 @@ import time
 from collections.abc import Callable
 
 import pytest
-from openai_fake import serve_fake, tool_call
 
+from tests.agent.openai_fake import serve_fake, tool_call
 from whyrec.agent.llm_server import free_port
 from whyrec.agent.runtime import Agent
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import MATRIX
-from fakes import Plan, ScriptedPlanner, call
 
+from tests.agent.fakes import MATRIX, Plan, ScriptedPlanner, call
 from whyrec.agent.runtime import Agent, Final, ToolStep
 from whyrec.agent.sessions import SessionError
 
