@@ -79,6 +79,11 @@ def _explanation(e: dict[str, Any]) -> str:
         checked = " (verified by re-ranking without them)" if e.get("verified") else " (not verified)"
         without = _titles(e["removal"]) if chat else f"your ratings of {_titles(e['removal'])}"
         text = f"{e['title']} is {where}. Without {without}, it falls from #{e['rank_before']} to {after}{checked}."
+    elif chat and not e.get("history_size"):
+        text = (
+            f"{e['title']} is {where} because of your request's words and its popularity: you haven't told me "
+            "any film you like yet, so nothing of yours put it there."
+        )
     else:
         yours = "the films you told me about" if chat else "your ratings"
         held = "your request's own words and its popularity keep it there" if chat else "your history as a whole does"

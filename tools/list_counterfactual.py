@@ -73,11 +73,12 @@ def explain_in_list(
         raise WhyrecError(
             f"{catalog.item(item_id).label} is not in your current top {k}; ask for recommendations first"
         )
-    if not anchors:
-        raise WhyrecError(
-            f"{catalog.item(item_id).label} is #{rank_before} for your request's words and overall popularity: "
-            "you have not told me any film you like, so none of your choices put it there"
-        )
+    title = catalog.item(item_id).title
+    if not anchors:  # nothing of theirs to remove: the words and popularity put it there
+        return ListExplanation(
+            item_id=item_id, title=title, k=k, rank_before=rank_before, rank_after=rank_before, removal=[],
+            found=False, verified=False, influences=[], max_size=max_size, history_size=0,
+        )  # fmt: skip
 
     def without(removed: list[int]) -> tuple[Identity, RecommendArgs]:
         who = replace(
@@ -102,7 +103,7 @@ def explain_in_list(
     rank_after = _rank(resources, *without(removal), item_id, MAX_K)[0] if found else rank_before
     return ListExplanation(
         item_id=item_id,
-        title=catalog.item(item_id).title,
+        title=title,
         k=k,
         rank_before=rank_before,
         rank_after=rank_after,

@@ -36,7 +36,7 @@ def test_a_reported_removal_really_pushes_the_item_out(resources: Resources) -> 
 def test_nothing_to_remove_or_nothing_shown_is_said_plainly(resources: Resources) -> None:
     stranger = Identity(session_id="t")
     shown = recommend(resources, stranger, RecommendArgs(k=3)).items[0].item_id
-    with pytest.raises(WhyrecError, match="not told me any film"):
-        explain_in_list(resources, stranger, RecommendArgs(k=3), shown)
+    nothing = explain_in_list(resources, stranger, RecommendArgs(k=3), shown)
+    assert (nothing.rank_before, nothing.found, nothing.history_size, nothing.removal) == (1, False, 0, [])
     with pytest.raises(WhyrecError, match="not in your current top 5"):
         explain_in_list(resources, Identity(session_id="t", liked=(SEVEN,)), REQUEST, MATRIX)

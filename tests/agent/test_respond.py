@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from whyrec.agent.respond import ToolOutcome, render, render_outcome
+
+EXPLANATION: dict[str, Any] = {
+    "item_id": 58559, "title": "The Dark Knight", "k": 10, "rank_before": 2, "rank_after": 31,
+    "removal": [{"item_id": 2571, "title": "The Matrix"}, {"item_id": 1, "title": "Toy Story"}],
+    "found": True, "verified": True, "max_size": 10, "history_size": 40,
+    "influences": [{"item_id": 2571, "title": "The Matrix", "new_rank": 9, "score_change": -0.1}],
+}  # fmt: skip
+ESTIMATE: dict[str, Any] = {
+    "treatment": "featured", "outcome": "watched", "value": 0.075, "ci_low": 0.067, "ci_high": 0.082,
+    "method": "backdoor.propensity_score_weighting", "estimand": "backdoor", "n": 97600, "naive": 0.233,
+    "refutations": [{"name": "placebo", "passed": True}, {"name": "random common cause", "passed": False}],
+    "warnings": [], "true_value": None,
+}  # fmt: skip
+
+
+def test_why_answers_are_counterfactual() -> None:
+    text = render_outcome(ToolOutcome("explain_recommendation", {}, True, EXPLANATION))
+    assert text.startswith("The Dark Knight is #2 in your personal LightGCN ranking.")
+    assert "Without your ratings of The Matrix and Toy Story, it falls from #2 to #31 (verified" in text
+    assert "without The Matrix alone it would be #9" in text
+
+
+def test_chat_users_hear_about_the_films_they_named() -> None:
+    chat = {**EXPLANATION, "scope": "your last list", "rank_after": None}
+    text = render_outcome(ToolOutcome("explain_recommendation", {}, True, chat))
+    assert "#2 in your last list. Without The Matrix and Toy Story, it falls from #2 to out of the list" in text
+    nothing = {**chat, "found": False, "removal": [], "history_size": 0, "influences": []}
+    assert "haven't told me any film" in render_outcome(ToolOutcome("explain_recommendation", {}, True, nothing))
+
+
+def test_effect_answers_give_estimate_ci_method_refutations_and_naive() -> None:
+    answer = {"question": "ate", "estimate": ESTIMATE, "rows": [], "facts": ["featuring is confounded by popularity"]}
+    text = render_outcome(ToolOutcome("estimate_effect", {}, True, answer))
+    assert "0.075 (95% CI 0.067 to 0.082, backdoor.propensity_score_weighting, n=97600)" in text
+    assert "1 of 2 refutation tests passed (failed: random common cause)" in text
+    assert "naive correlation says 0.233" in text
+    assert text.endswith("featuring is confounded by popularity")
+
+
+def test_errors_and_notes_are_plain() -> None:
+    text = render("item_info", [ToolOutcome("lookup_item", {}, False, None, "unknown item id: 9")], ["slow llm"])
+    assert text == "I couldn't do that: unknown item id: 9\n\nNote: slow llm"
+    assert render("chitchat", [], []).startswith("I'm whyrec.")
