@@ -135,6 +135,11 @@ class Agent:
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
+    def warm(self) -> None:
+        """Load every resource and run the planner once, so the first real turn is as fast as the rest."""
+        self.resources.warm()
+        self.planner.semantic.plan("hello", SessionProfile())
+
     # --- sessions -------------------------------------------------------------------------------
     def profile(self, session_id: str) -> SessionProfile:
         return self.store.load(session_id)

@@ -80,3 +80,21 @@ def test_bad_input_gets_a_reply_not_an_exception(make_agent: Callable[..., Agent
     assert agent.turn("a" * 10, session_id="s1").intent == "chitchat"
     with pytest.raises(SessionError, match="session id"):  # set by the app, not by the person: a clear error
         agent.turn("hi", session_id="")
+
+
+def test_concurrent_sessions_keep_to_themselves(make_agent: Callable[..., Agent]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    agent = make_agent()
+    items = [1, 2, 3, 5, 6, 7, 10, 11]
+
+    def chat(n: int) -> None:
+        agent.turn(f"like {items[n]}", session_id=f"s{n}")
+        agent.turn("about The Matrix", session_id=f"s{n}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(chat, range(len(items))))
+    for n, item in enumerate(items):
+        assert agent.profile(f"s{n}").liked == [item]
+        assert agent.store.feedback(f"s{n}") == [(item, True)]
+        assert len(agent.store.history(f"s{n}")) == 4
