@@ -23,7 +23,7 @@ import pandas as pd
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.documents import documents
 from whyrec.catalog.errors import ArtifactError, WhyrecError
-from whyrec.catalog.vectorstore import MiniLMEmbeddingFunction, open_client, where_filter
+from whyrec.catalog.vectorstore import EF_SEARCH, MiniLMEmbeddingFunction, open_client, where_filter
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -60,11 +60,14 @@ def index_fingerprint(catalog: Catalog, *, with_tags: bool = True) -> str:
 
 def collection(client: ClientAPI, name: str, ef: MiniLMEmbeddingFunction) -> Collection:
     """The named collection (created if missing) with our embedding function, in cosine space."""
-    return client.get_or_create_collection(
+    coll = client.get_or_create_collection(
         name,
-        configuration={"hnsw": {"space": "cosine"}},
+        configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
         embedding_function=ef,  # type: ignore[arg-type]
     )
+    if (coll.configuration_json.get("hnsw") or {}).get("ef_search") != EF_SEARCH:
+        coll.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+    return coll
 
 
 def build_index(

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from whyrec.config import AppConfig
 
 EMBEDDING_FUNCTION_NAME = "whyrec-minilm"
+# HNSW candidate list at query time. Chroma's default (100) found only 91% of the exact top-20
+# on tag queries over the 9,742 films (worst query 50%); 400 found 97%, 1000 found 99%. 500 keeps
+# search close to exact while a query still costs a few milliseconds at this catalog size.
+EF_SEARCH = 500
 _THREADS_LOCK = threading.Lock()
 
 

@@ -13,7 +13,13 @@ from whyrec.catalog.constraints import ConstraintError, Constraints
 from whyrec.catalog.errors import ArtifactError, UnknownItemError, WhyrecError
 from whyrec.catalog.index import ItemIndex, build_index, collection, index_fingerprint
 from whyrec.catalog.model import Catalog
-from whyrec.catalog.vectorstore import IndexUnavailableError, MiniLMEmbeddingFunction, open_client, where_filter
+from whyrec.catalog.vectorstore import (
+    EF_SEARCH,
+    IndexUnavailableError,
+    MiniLMEmbeddingFunction,
+    open_client,
+    where_filter,
+)
 from whyrec.config import load_config
 
 QUERIES = ["", "time travel", "a heist with a twist", "animated talking animals", "war documentary"]
@@ -162,3 +168,15 @@ def test_where_filter_shapes() -> None:
     assert where_filter(Constraints(year_min=1990)) == {"year": {"$gte": 1990}}
     both = where_filter(Constraints(genres_include=("Drama",), genres_exclude=("Horror",), exclude_ids=(5,)))
     assert both == {"$and": [{"g_Drama": {"$eq": True}}, {"g_Horror": {"$eq": False}}, {"item_id": {"$nin": [5]}}]}
+
+
+def test_collections_search_wide_enough(tmp_home: Path) -> None:
+    client = open_client(load_config(home=tmp_home))
+    ef = MiniLMEmbeddingFunction()
+    client.create_collection(
+        "old", configuration={"hnsw": {"space": "cosine", "ef_search": 100}}, embedding_function=ef
+    )
+    for name in ("old", "new"):
+        coll = collection(client, name, ef)
+        assert coll.configuration_json["hnsw"]["ef_search"] == EF_SEARCH
+        assert coll.configuration_json["hnsw"]["space"] == "cosine"
