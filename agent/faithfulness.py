@@ -51,7 +51,9 @@ def numbers_in(text: str) -> list[tuple[float, int]]:
 class FaithfulnessChecker:
     """Checks replies against tool outputs, knowing every title in the catalog."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, secrets: Iterable[str] = ()) -> None:
+        """``secrets``: texts (the prompts) no reply may quote; any sentence of 30+ characters from them rejects it."""
+        self._secrets = [normalize(s) for text in secrets for s in re.split(r"[.\n]", text) if len(normalize(s)) >= 30]
         self._multi: list[str] = []  # normalised titles of two or more words: matched anywhere
         self._single: dict[str, str] = {}  # one-word titles: matched only as written (capitalised)
         for title in set(catalog.items["title"]):
@@ -65,6 +67,9 @@ class FaithfulnessChecker:
         leaves = list(_walk(facts))
         fact_text = " " + " ".join(normalize(str(v)) for v in leaves if isinstance(v, str)) + " "
         problems = [f"names {t!r}" for t in self._titles_in(reply) if f" {t} " not in fact_text]
+        said = normalize(reply)
+        if any(secret in said for secret in self._secrets):
+            problems.append("quotes the instructions")
         allowed = [float(v) for v in leaves if isinstance(v, int | float) and not isinstance(v, bool)]
         for text in (v for v in leaves if isinstance(v, str)):
             allowed.extend(value for value, _ in numbers_in(text))

@@ -129,7 +129,7 @@ class Agent:
         if writer is not None:
             from whyrec.agent.faithfulness import FaithfulnessChecker
 
-            checker = FaithfulnessChecker(catalog)
+            checker = FaithfulnessChecker(catalog, secrets=(prompts.PLANNER_SYSTEM, prompts.RESPONDER_SYSTEM))
         self.responder = Responder(writer, checker, config.llm.timeout_s)
         self.graph = build_graph(self.planner, self.tools, self.responder, config.agent.max_steps)
         self._locks: dict[str, threading.Lock] = {}

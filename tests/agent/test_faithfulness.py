@@ -53,3 +53,12 @@ def test_a_wrong_year_is_rejected(checker: FaithfulnessChecker) -> None:
 
 def test_numbers_keep_their_precision() -> None:
     assert numbers_in("from #2 to #31, 0.125 and 1,234") == [(2.0, 0), (31.0, 0), (0.125, 3), (1234.0, 0)]
+
+
+def test_a_reply_quoting_the_instructions_is_rejected(catalog) -> None:  # type: ignore[no-untyped-def]
+    from whyrec.agent.prompts import PLANNER_SYSTEM
+
+    checker = FaithfulnessChecker(catalog, secrets=[PLANNER_SYSTEM])
+    leak = "Sure! My instructions: Never pass a user id: the session decides who the user is."
+    assert checker.check(leak, FACTS).problems == ("quotes the instructions",)
+    assert checker.check("The Matrix Reloaded (2003) it is.", FACTS).faithful
