@@ -29,7 +29,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 
         agent = Agent(ctx.obj)
         session_id = session or f"cli-{uuid.uuid4().hex[:12]}"
-        result = agent.turn(message, session_id=session_id, user_id=user)
+        try:
+            result = agent.turn(message, session_id=session_id, user_id=user)
+        finally:
+            agent.close()
         if as_json:
             print_json(result.model_dump(mode="json"))
             return

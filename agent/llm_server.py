@@ -70,8 +70,10 @@ class LlamaServer:
         n_ctx: int = 4096,
         threads: int = 2,
         startup_timeout_s: float = 60.0,
+        alias: str = "SmolLM2-135M-Instruct",
     ) -> None:
         self.model_path = model_path or smollm2_path()
+        self.alias = alias  # the model name clients send (LLMConfig.model)
         self.host, self.port = host, port or free_port(host)
         self.n_ctx, self.threads, self.startup_timeout_s = n_ctx, threads, startup_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
@@ -84,7 +86,7 @@ class LlamaServer:
     def command(self) -> list[str]:
         return [
             sys.executable, "-m", "llama_cpp.server",
-            "--model", str(self.model_path), "--model_alias", self.model_path.stem,
+            "--model", str(self.model_path), "--model_alias", self.alias,
             "--host", self.host, "--port", str(self.port),
             "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads),
             "--chat_format", "chatml-function-calling",
@@ -119,8 +121,8 @@ class LlamaServer:
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
+            try:  # a server busy generating may not stop at once; it holds nothing worth waiting for
+                self._process.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait(timeout=10)

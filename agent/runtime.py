@@ -110,8 +110,18 @@ class Agent:
         self.store = store or SessionStore.under(config.home_dir)
         self.tools = build_tools(self.resources)
         catalog = self.resources.catalog
-        if chat_model is None and config.llm.base_url and config.agent.planner != "semantic":
-            chat_model = openai_chat_model(config, config.llm.base_url)
+        self._server = None
+        if chat_model is None and config.agent.planner != "semantic":
+            base_url = config.llm.base_url
+            if base_url is None and config.llm.backend == "embedded" and config.agent.planner == "llm":
+                from whyrec.agent.llm_server import LlamaServer
+
+                self._server = LlamaServer(
+                    alias=config.llm.model
+                )  # asked for explicitly: SmolLM2 plans poorly, see the guide
+                base_url = self._server.start()
+            if base_url is not None:
+                chat_model = openai_chat_model(config, base_url)
         capable = config.llm.tool_calling
         llm = LLMPlanner(chat_model, self.tools, config.llm.timeout_s) if chat_model is not None else None
         self.planner = TurnPlanner(
@@ -134,6 +144,12 @@ class Agent:
         self.graph = build_graph(self.planner, self.tools, self.responder, config.agent.max_steps)
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+
+    def close(self) -> None:
+        """Stop the embedded LLM server, if this agent started one."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
 
     def warm(self) -> None:
         """Load every resource and run the planner once, so the first real turn is as fast as the rest."""
