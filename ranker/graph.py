@@ -9,7 +9,6 @@ so its representation comes only from its edges.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,7 +16,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import torch
-from torch_geometric.nn.conv.gcn_conv import gcn_norm
 
 from whyrec.catalog.model import Catalog
 
@@ -73,7 +71,7 @@ class Interactions:
         return bipartite_edge_index(self.users, self.items + self.n_users)
 
     @cached_property
-    def adjacency(self) -> torch.Tensor:
+    def adjacency(self) -> sp.csr_matrix:
         """The normalised adjacency LightGCN propagates with (guest node isolated)."""
         return normalized_adjacency(self.users, self.items + self.n_users, self.n_nodes)
 
@@ -85,11 +83,16 @@ def bipartite_edge_index(src: np.ndarray, dst: np.ndarray) -> torch.Tensor:
     return torch.stack([torch.cat([s, d]), torch.cat([d, s])])
 
 
-def normalized_adjacency(users: np.ndarray, item_nodes: np.ndarray, n_nodes: int) -> torch.Tensor:
-    """``D^-1/2 A D^-1/2`` of the undirected edges ``users <-> item_nodes`` (PyG's ``gcn_norm``), sparse CSR."""
-    edge_index = bipartite_edge_index(users, item_nodes)
-    edge_index, weight = gcn_norm(edge_index, None, n_nodes, add_self_loops=False)
-    with warnings.catch_warnings():  # torch flags sparse CSR as beta; the product we use is stable
-        warnings.simplefilter("ignore", UserWarning)
-        coo = torch.sparse_coo_tensor(edge_index.flip(0), weight, (n_nodes, n_nodes), check_invariants=False)
-        return coo.coalesce().to_sparse_csr()
+def normalized_adjacency(users: np.ndarray, item_nodes: np.ndarray, n_nodes: int) -> sp.csr_matrix:
+    """``D^-1/2 A D^-1/2`` of the undirected edges ``users <-> item_nodes`` (LightGCN's ``LGConv`` weights).
+
+    A scipy CSR matrix: on 2 CPU threads its product with a [10k, 64] dense matrix took 6 ms where
+    ``torch.sparse.mm`` took 60-120 ms, and propagation is most of LightGCN's cost.
+    """
+    src = np.concatenate([users, item_nodes]).astype(np.int64)
+    dst = np.concatenate([item_nodes, users]).astype(np.int64)
+    degree = np.bincount(src, minlength=n_nodes).astype(np.float64)
+    weight = (1.0 / np.sqrt(degree[src] * degree[dst])).astype(np.float32)
+    matrix = sp.csr_matrix((weight, (dst, src)), shape=(n_nodes, n_nodes))
+    matrix.sum_duplicates()
+    return matrix

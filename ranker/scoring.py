@@ -24,7 +24,8 @@ from torch_geometric.nn.models import LightGCN
 
 from whyrec.catalog.errors import WhyrecError
 from whyrec.catalog.model import Catalog
-from whyrec.ranker.graph import Interactions, normalized_adjacency
+from whyrec.ranker.graph import Interactions
+from whyrec.ranker.intervene import Intervention
 
 if TYPE_CHECKING:
     from whyrec.config import AppConfig
@@ -117,16 +118,21 @@ class Ranker:
 
         A profile left with no edges scores items by training popularity (see :meth:`recommend`).
         """
-        node, base = self._node(user), self._edges(user)
+        node, start = self._node(user), self._edges(user)
+        in_graph = start if not isinstance(user, Profile) else np.zeros(0, dtype=np.int64)  # the guest is isolated
         out = np.empty((len(variants), self.catalog.n_items), dtype=np.float32)
+        pending: list[tuple[int, np.ndarray]] = []
         for row, (remove, add) in enumerate(variants):
-            edges = self._apply(base, remove, add)
+            edges = self._apply(start, remove, add)
             if isinstance(user, Profile) and len(edges) == 0:
                 out[row] = self._popularity
-            elif not isinstance(user, Profile) and np.array_equal(edges, base):
+            elif not isinstance(user, Profile) and np.array_equal(edges, in_graph):
                 out[row] = self._base_scores(node)
             else:
-                out[row] = self._propagated_scores(node, edges)
+                pending.append((row, edges))
+        if pending:
+            rows = [row for row, _ in pending]
+            out[rows] = self._intervention.scores(node, in_graph, [edges for _, edges in pending])
         return out
 
     def score(self, user: UserRef, item_ids: Sequence[int]) -> np.ndarray:
@@ -196,20 +202,9 @@ class Ranker:
         added = self.catalog.item_index(add)
         return np.union1d(np.setdiff1d(base, removed), added).astype(np.int64)
 
-    def _propagated_scores(self, node: int, edges: np.ndarray) -> np.ndarray:
-        """Rebuild the graph with ``node``'s edges set to ``edges`` and run LightGCN's propagation."""
-        g = self.graph
-        if node == g.guest:
-            users, item_nodes = g.users, self._item_nodes
-        else:
-            lo, hi = self._starts[node], self._starts[node + 1]
-            users = np.concatenate([g.users[:lo], g.users[hi:]])
-            item_nodes = np.concatenate([self._item_nodes[:lo], self._item_nodes[hi:]])
-        users = np.concatenate([users, np.full(len(edges), node, dtype=np.int64)])
-        item_nodes = np.concatenate([item_nodes, edges + g.n_users])
-        with torch.no_grad():
-            emb = self.model.get_embedding(normalized_adjacency(users, item_nodes, g.n_nodes))
-        return (emb[g.n_users : g.guest] @ emb[node]).numpy()
+    @cached_property
+    def _intervention(self) -> Intervention:
+        return Intervention(self.graph, self.model)
 
     @cached_property
     def _base_embedding(self) -> torch.Tensor:
