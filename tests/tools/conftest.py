@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import torch
-from torch_geometric.nn.models import LightGCN
 
 from whyrec.config import AppConfig
+from whyrec.ranker.config import RankerConfig
 from whyrec.ranker.graph import Interactions
 from whyrec.ranker.scoring import Ranker
+from whyrec.ranker.train import new_model
 from whyrec.tools.identity import Identity
 from whyrec.tools.resources import Resources
 
@@ -16,9 +16,8 @@ from whyrec.tools.resources import Resources
 @pytest.fixture(scope="session")
 def untrained_ranker(catalog: Any) -> Ranker:
     """A LightGCN with random weights over the real catalog: the tools' plumbing, not its accuracy."""
-    torch.manual_seed(0)
     graph = Interactions.from_frame(catalog, catalog.split.train)
-    return Ranker.from_model(catalog, LightGCN(graph.n_nodes, embedding_dim=16, num_layers=2))
+    return Ranker.from_model(catalog, new_model(graph, RankerConfig(dim=16, layers=2, seed=0)), graph)
 
 
 @pytest.fixture(scope="session")
