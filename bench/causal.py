@@ -3,7 +3,9 @@
 Per seed a fresh exposure log is simulated (same catalog, same settings, another seed); each
 method estimates the ATE with its 95% interval. Reported per method: mean relative error, 95% CI
 coverage across seeds, mean runtime; beside them the naive difference's error, the CATE-by-genre
-error of the default method, and the wall time of estimate + refutations at full size.
+error of the default method, and the wall time of estimate + refutations at full size. The best
+method is the most accurate one whose intervals are honest (coverage >= 85%): that is the one
+recorded as ``CausalConfig.default_method``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from whyrec.causal.config import CausalConfig
 from whyrec.causal.estimate import METHODS, estimate_effect
 from whyrec.causal.questions import cate
 from whyrec.causal.simulate import simulate
+
+COVERAGE_GOAL = 0.85
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,10 @@ def run(
         )
         for m, results in per_method.items()
     ]
-    best = min(scores, key=lambda s: s.mean_rel_error)
+    # "Most accurate" means a close point estimate *and* an honest interval: the lowest mean relative
+    # error among methods whose 95% intervals cover the truth in at least 85% of seeds.
+    honest = [s for s in scores if s.coverage >= COVERAGE_GOAL] or scores
+    best = min(honest, key=lambda s: s.mean_rel_error)
     return {
         "seeds": seeds,
         "rows_per_log": rows,
@@ -86,7 +93,8 @@ def run(
         "goals": {
             "best_rel_error<=0.10": best.mean_rel_error <= 0.10,
             "naive_rel_error>=0.30": float(np.mean(naives)) >= 0.30,
-            "default_coverage>=0.85": next(s.coverage for s in scores if s.method == config.default_method) >= 0.85
+            "default_coverage>=0.85": next(s.coverage for s in scores if s.method == config.default_method)
+            >= COVERAGE_GOAL
             if config.default_method in per_method
             else None,
             "estimate+refutations<=10s": refute_seconds is not None and refute_seconds <= 10.0,

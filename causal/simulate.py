@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from whyrec.config import AppConfig
 
 ARTIFACT = "exposure"
+SIMULATOR_VERSION = 2  # bump when the simulation itself changes, so `whyrec prepare` rebuilds the log
 TREATMENT = "featured"
 OUTCOME = "watched"
 COMMON_CAUSES = ("log_popularity", "user_activity", "genre")
@@ -111,7 +112,10 @@ def preference_matrix(catalog: Catalog, rank: int) -> np.ndarray:
 
 def simulate(catalog: Catalog, config: CausalConfig, seed: int | None = None) -> ExposureLog:
     """Draw one log of ``sim_users × sim_items_per_user`` impressions with its exact ground truth."""
-    rng = np.random.default_rng(config.sim_seed if seed is None else seed)
+    # Two independent streams: one draws the design (impressions, policy and uplift parameters), the
+    # other the treatment and outcome, so re-drawing one never shifts the other.
+    design, draw = np.random.SeedSequence(config.sim_seed if seed is None else seed).spawn(2)
+    rng, draw_rng = np.random.default_rng(design), np.random.default_rng(draw)
     pref = preference_matrix(catalog, config.sim_rank)
     n_users = min(config.sim_users, catalog.n_users)
     per_user = min(config.sim_items_per_user, catalog.n_items)
@@ -139,12 +143,12 @@ def simulate(catalog: Catalog, config: CausalConfig, seed: int | None = None) ->
     logit = config.sim_feature_base + config.sim_confounding * (1.2 * pop_z + 0.8 * act_z)
     logit += np.array([genre_bias[g] for g in genre])
     propensity = 1.0 / (1.0 + np.exp(-logit))
-    featured = rng.random(len(propensity)) < propensity
+    featured = draw_rng.random(len(propensity)) < propensity
 
     base_logit = -1.2 + 1.0 * pref[u_pos, i_pos] + config.sim_confounding * (0.8 * pop_z + 0.6 * act_z)
     base = 0.6 / (1.0 + np.exp(-base_logit))
     tau = np.array([genre_uplift[g] for g in genre]) * np.array([SEGMENT_UPLIFT[s] for s in segment])
-    watched = rng.random(len(base)) < base + tau * featured  # base + tau <= 0.6 + 0.2: a valid probability
+    watched = draw_rng.random(len(base)) < base + tau * featured  # base + tau <= 0.6 + 0.2: a valid probability
 
     data = pd.DataFrame(
         {
@@ -172,13 +176,13 @@ def simulate(catalog: Catalog, config: CausalConfig, seed: int | None = None) ->
     fp = (
         _build_fingerprint(catalog.fingerprint, config)
         if seed is None
-        else fingerprint(catalog.fingerprint, config.model_dump(include=SIM_FIELDS), seed)
+        else fingerprint(SIMULATOR_VERSION, catalog.fingerprint, config.model_dump(include=SIM_FIELDS), seed)
     )
     return ExposureLog(data=data, dag=DAG, truth=truth, fingerprint=fp)
 
 
 def _build_fingerprint(catalog_fingerprint: str, config: CausalConfig) -> str:
-    return fingerprint(catalog_fingerprint, config.model_dump(include=SIM_FIELDS))
+    return fingerprint(SIMULATOR_VERSION, catalog_fingerprint, config.model_dump(include=SIM_FIELDS))
 
 
 def prepare(config: AppConfig, catalog: Catalog, progress: Progress) -> str:
