@@ -199,7 +199,14 @@ class Agent:
         """Tool steps as they start and finish, then the Final result; errors become a clear reply."""
         start = time.perf_counter()
         if user_id is not None:
-            self.set_user(session_id, user_id)
+            check_session_id(session_id)  # a bad session id is the app's bug: raised, as without a user
+            try:
+                self.set_user(session_id, user_id)
+            except WhyrecError as exc:  # an unknown user is the person's input: a clear reply, session unchanged
+                yield Final(
+                    result=TurnResult(intent="chitchat", reply=f"I couldn't do that: {exc}", latency_ms=_ms(start))
+                )
+                return
         with self._session_lock(session_id):
             try:
                 yield from self._run(message, session_id, start)

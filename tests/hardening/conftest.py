@@ -1,0 +1,59 @@
+"""Shared fixtures of the hardening tests: real resources (prepared artifacts) and agents on scratch homes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from whyrec.agent.config import AgentConfig, LLMConfig
+from whyrec.agent.runtime import Agent
+from whyrec.agent.state import SessionProfile
+from whyrec.config import AppConfig
+from whyrec.tools.resources import Resources
+
+# A bystander: a session the attacks and fuzzed inputs must never touch.
+BYSTANDER = "bystander"
+BYSTANDER_PROFILE = SessionProfile(user_id=5, liked=[1, 260], disliked=[1196], last_items=[2571, 318])
+
+
+@pytest.fixture(scope="session")
+def hardening_resources(app_config: AppConfig, catalog: Any) -> Resources:
+    """The prepared catalog, ranker, index and exposure log of WHYREC_HOME, loaded once."""
+    return Resources(app_config, catalog=catalog)
+
+
+@pytest.fixture(scope="module")
+def module_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
+def agent_on(app_config: AppConfig, resources: Resources, home: Path, **kwargs: Any) -> Agent:
+    """An agent whose sessions live under ``home`` (the artifacts stay those of ``resources``)."""
+    llm = kwargs.pop("llm", {})
+    planner = kwargs.pop("planner", "semantic")
+    config = app_config.model_copy(
+        update={"home": home, "llm": LLMConfig(**llm), "agent": AgentConfig(planner=planner)}  # type: ignore[arg-type]
+    )
+    agent = Agent(config, resources=resources, **kwargs)
+    agent.store.save(BYSTANDER, BYSTANDER_PROFILE)
+    return agent
+
+
+@pytest.fixture(scope="module")
+def make_hardened_agent(
+    app_config: AppConfig, hardening_resources: Resources, module_home: Path
+) -> Callable[..., Agent]:
+    def make(**kwargs: Any) -> Agent:
+        return agent_on(app_config, hardening_resources, module_home, **kwargs)
+
+    return make
+
+
+def assert_bystander_untouched(agent: Agent) -> None:
+    """The bystander's profile, feedback and history are exactly as they were."""
+    assert agent.profile(BYSTANDER) == BYSTANDER_PROFILE
+    assert agent.store.feedback(BYSTANDER) == []
+    assert agent.store.history(BYSTANDER) == []
