@@ -40,11 +40,12 @@ prepare: install
 run: prepare
 	$(WHYREC) chat
 
-# Debian's Chromium for the browser tests (never a downloaded browser).
+# Debian's Chromium for the browser tests (never a downloaded browser), and an emoji font for the page's 👍/👎.
+BROWSER_PKGS := chromium fonts-noto-color-emoji
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@{ command -v chromium && fc-list | grep -qi "color emoji"; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; fi; }
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

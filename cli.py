@@ -25,6 +25,7 @@ from whyrec.catalog.errors import WhyrecError
 from whyrec.causal import effect_commands
 from whyrec.config import AppConfig, describe, load_config
 from whyrec.ranker import commands as ranker_commands
+from whyrec.ui import commands as ui_commands
 
 console = Console(stderr=True)
 
@@ -35,7 +36,7 @@ PREPARE_STEPS: list[tuple[str, PrepareStep]] = [
     ("LightGCN ranker", ranker_commands.prepare),
     ("exposure log", effect_commands.prepare),
 ]
-COMMAND_MODULES = [catalog_commands, index_commands, ranker_commands, effect_commands, agent_commands]
+COMMAND_MODULES = [catalog_commands, index_commands, ranker_commands, effect_commands, agent_commands, ui_commands]
 
 
 def build_app() -> typer.Typer:

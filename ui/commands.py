@@ -1,0 +1,58 @@
+"""``whyrec chat``: the Gradio page and its JSON API on one port, on loopback unless told otherwise."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from whyrec.config import AppConfig
+
+console = Console(stderr=True)
+
+
+def planner_status(config: AppConfig) -> str:
+    """One line on who plans the turns, so people know when no language model is involved."""
+    if config.agent.planner == "semantic" or (config.llm.base_url is None and config.agent.planner != "llm"):
+        return "*Planner: the deterministic semantic planner (no language model is configured); every feature works.*"
+    return (
+        f"*Planner: {config.llm.model} at {config.llm.base_url or 'the embedded server'}; "
+        "if it is unavailable the deterministic planner answers and the reply says so.*"
+    )
+
+
+def register(app: typer.Typer, bench: typer.Typer) -> None:
+    @app.command()
+    def chat(
+        ctx: typer.Context,
+        host: Annotated[str | None, typer.Option(help="bind address (default 127.0.0.1: this machine only)")] = None,
+        port: Annotated[int | None, typer.Option(help="port (default 7860)")] = None,
+        auth: Annotated[str | None, typer.Option(help="user:pass turns on a login for the page and the API")] = None,
+    ) -> None:
+        """Chat in the browser: recommendations, why, what-if and effects (JSON API at POST /api/ask)."""
+        from whyrec.agent.runtime import Agent
+        from whyrec.ui.app import build_ui
+        from whyrec.ui.render import user_summaries
+        from whyrec.ui.server import build_server_app, make_server, parse_auth
+
+        config: AppConfig = ctx.obj
+        settings = config.ui.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+        credentials = parse_auth(auth if auth is not None else settings.auth)
+        agent = Agent(config)
+        try:
+            console.print("loading the catalog, ranker and index…")
+            agent.warm()
+            catalog = agent.resources.catalog
+            blocks = build_ui(
+                agent,
+                catalog.items,
+                user_summaries(catalog.ratings, catalog.items),
+                lambda: agent.resources.exposure_log.dag,
+                planner_status(config),
+            )
+            server = make_server(build_server_app(agent, blocks, credentials), settings.host, settings.port)
+            console.print(f"whyrec chat on http://{settings.host}:{settings.port} (API: POST /api/ask; Ctrl-C stops)")
+            server.run()
+        finally:
+            agent.close()
