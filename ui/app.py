@@ -210,12 +210,12 @@ def _side_panel(ui: ChatUI, session: gr.State, cards: gr.State, user_choices: li
                             button.click(_thumb(ui, int(card["item_id"]), liked), inputs=[session], outputs=profile_out)
 
         with gr.Tab("Why", id="why"):
-            side["why"] = gr.Plot(label="why: rank without each of your films", visible=False, elem_id="why")
+            side["why"] = gr.Plot(show_label=False, visible=False, elem_id="why")
         with gr.Tab("What-if", id="whatif"):
             side["whatif"] = gr.HTML(visible=False, elem_id="whatif")
         with gr.Tab("Effect", id="effect"):
-            side["effect"] = gr.Plot(label="effect: causal vs naive", visible=False, elem_id="effect")
-            side["dag"] = gr.Plot(label="causal graph", visible=False, elem_id="dag")
+            side["effect"] = gr.Plot(show_label=False, visible=False, elem_id="effect")
+            side["dag"] = gr.Plot(show_label=False, visible=False, elem_id="dag")
     return side
 
 

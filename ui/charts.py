@@ -51,7 +51,7 @@ def why_figure(explanation: Mapping[str, Any]) -> Figure:
     if before is not None:
         ax.axvline(int(before), color="black", linestyle="--", linewidth=1)
     ax.axvline(k + 0.5, color="#ff7f0e", linewidth=1.5)
-    ax.set_xlim(0, OFF_LIST + 14)  # room for the "out of top 50" label
+    ax.set_xlim(0, max([*ranks, k, int(before or 0)]) * 1.15 + 12)  # room for the rank labels
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("rank of the item without that film (lower is better)")

@@ -51,6 +51,7 @@ def step_message(
 def reply_message(reply: str, notes: Sequence[str] = ()) -> gr.ChatMessage:
     """The agent's answer, with its notes (e.g. "the language model did not answer…") in small print."""
     text = reply.strip() or "I have nothing to add to that."
+    notes = [n for n in notes if n not in text]  # the agent's template may already quote them
     if notes:
         text += "\n\n" + "\n".join(f"*Note: {n}*" for n in notes)
     return gr.ChatMessage(role="assistant", content=text)

@@ -30,6 +30,8 @@ def test_reply_shows_notes_and_never_an_empty_bubble() -> None:
     msg = render.reply_message("Here you go.", ["the language model did not answer"])
     assert msg.content.startswith("Here you go.") and "*Note: the language model did not answer*" in msg.content
     assert render.reply_message("   ").content
+    quoted = render.reply_message("Done.\n\nNote: not available here", ["not available here"])
+    assert quoted.content.count("not available here") == 1
 
 
 def test_cards_from_recommend_and_whatif_outputs() -> None:
