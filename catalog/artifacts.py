@@ -3,6 +3,11 @@
 Each artifact is a folder with a ``manifest.json`` holding the fingerprint of everything it was
 built from (input file hashes, config). A build writes into a temporary folder that replaces the
 old one only when the build has finished, so a failed or interrupted build loses nothing.
+
+The manifest also records the sha256 of every file the build wrote, and :meth:`ArtifactStore.is_fresh`
+checks them, so a truncated or garbled file makes ``whyrec prepare`` rebuild the artifact instead of
+trusting an unchanged fingerprint. An artifact whose files legitimately change after the build (a
+database that is written to when opened, like Chroma's SQLite) opts out with ``checksums=False``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from whyrec.catalog.errors import ArtifactError
+
 MANIFEST = "manifest.json"
+FILES = "files"  # manifest key: {relative path: sha256} of the built files
 
 
 def fingerprint(*parts: Any) -> str:
@@ -50,17 +58,42 @@ class ArtifactStore:
         return data if isinstance(data, dict) else None
 
     def is_fresh(self, name: str, fp: str) -> bool:
+        """Built from these inputs (fingerprint) and every recorded file is intact (checksums)."""
         manifest = self.manifest(name)
-        return manifest is not None and manifest.get("fingerprint") == fp
+        return manifest is not None and manifest.get("fingerprint") == fp and not self.damaged(name)
+
+    def damaged(self, name: str) -> list[str]:
+        """Files of ``name`` that are missing or differ from their checksum at build time ([] if none recorded)."""
+        recorded = (self.manifest(name) or {}).get(FILES)
+        if not isinstance(recorded, dict):
+            return []
+        folder = self.path(name)
+        return sorted(rel for rel, digest in recorded.items() if _sha256(folder / rel) != digest)
+
+    def verify(self, name: str) -> None:
+        """ArtifactError naming the damaged files, for loaders that must not read a corrupt artifact."""
+        damaged = self.damaged(name)
+        if damaged:
+            raise ArtifactError(
+                f"the {name} artifact in {self.path(name)} is corrupt ({', '.join(damaged)} changed since it was "
+                "built); run `whyrec prepare` to rebuild it"
+            )
 
     @contextlib.contextmanager
-    def building(self, name: str, fp: str, **meta: Any) -> Iterator[Path]:
-        """Yield a scratch folder; on success it atomically becomes ``name`` with its manifest."""
+    def building(self, name: str, fp: str, *, checksums: bool = True, **meta: Any) -> Iterator[Path]:
+        """Yield a scratch folder; on success it atomically becomes ``name`` with its manifest.
+
+        ``checksums=False`` for artifacts whose files change when they are opened (databases).
+        """
         self.home.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=self.home))
         try:
             yield scratch
             manifest = {"fingerprint": fp, "built_at": time.time(), **meta}
+            if checksums:
+                manifest[FILES] = {
+                    str(f.relative_to(scratch)): _sha256(f) for f in sorted(scratch.rglob("*")) if f.is_file()
+                }
             (scratch / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
             target = self.path(name)
             retired = self.home / f".{name}-old-{os.getpid()}"
@@ -70,3 +103,15 @@ class ArtifactStore:
             shutil.rmtree(retired, ignore_errors=True)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str | None:
+    """The file's sha256, or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()

@@ -215,6 +215,7 @@ def load_exposure_log(config: AppConfig) -> ExposureLog:
     fp = str(manifest.get("fingerprint"))
     if fp != _build_fingerprint(str(manifest.get("catalog")), config.causal):
         raise ArtifactError("the exposure log was built with other simulator settings: run `whyrec prepare`")
+    store.verify(ARTIFACT)  # a garbled DAG or truth file would still parse
     folder = store.path(ARTIFACT)
     try:
         data = pd.read_parquet(folder / "log.parquet")

@@ -56,6 +56,7 @@ def load_checkpoint(home: Path, catalog: Catalog) -> Checkpoint:
     folder = store.path(ARTIFACT)
     if store.manifest(ARTIFACT) is None:
         raise ArtifactError(f"no trained ranker in {folder}; run `whyrec prepare` to train it")
+    store.verify(ARTIFACT)  # garbled weights can still load, as a silently wrong model
     try:
         meta = json.loads((folder / "meta.json").read_text())
         config = RankerConfig.model_validate(meta["config"])

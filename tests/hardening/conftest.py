@@ -30,14 +30,14 @@ def module_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("home")
 
 
-def agent_on(app_config: AppConfig, resources: Resources, home: Path, **kwargs: Any) -> Agent:
-    """An agent whose sessions live under ``home`` (the artifacts stay those of ``resources``)."""
+def agent_on(app_config: AppConfig, home: Path, **kwargs: Any) -> Agent:
+    """An agent whose sessions live under ``home`` (the artifacts stay those of its ``resources``)."""
     llm = kwargs.pop("llm", {})
     planner = kwargs.pop("planner", "semantic")
     config = app_config.model_copy(
         update={"home": home, "llm": LLMConfig(**llm), "agent": AgentConfig(planner=planner)}  # type: ignore[arg-type]
     )
-    agent = Agent(config, resources=resources, **kwargs)
+    agent = Agent(config, **kwargs)
     agent.store.save(BYSTANDER, BYSTANDER_PROFILE)
     return agent
 
@@ -47,7 +47,7 @@ def make_hardened_agent(
     app_config: AppConfig, hardening_resources: Resources, module_home: Path
 ) -> Callable[..., Agent]:
     def make(**kwargs: Any) -> Agent:
-        return agent_on(app_config, hardening_resources, module_home, **kwargs)
+        return agent_on(app_config, module_home, **{"resources": hardening_resources, **kwargs})
 
     return make
 
