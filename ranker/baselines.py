@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
+import scipy.linalg as sl
 import scipy.sparse as sp
 import torch
 
@@ -94,15 +95,15 @@ class EASE:
     """EASE^R on the items that occur in training (the others score zero); λ tuned on validation."""
 
     name = "EASE"
-    grid = (50.0, 100.0, 200.0, 400.0, 800.0, 1600.0)
+    grid = (100.0, 200.0, 400.0, 800.0)
 
     def fit(self, train: Interactions, valid: sp.csr_matrix | None, seed: int) -> None:
         self.matrix = train.matrix
         self.active = np.flatnonzero(np.bincount(train.items, minlength=train.n_items) > 0)
         x = train.matrix[:, self.active]
-        gram = torch.as_tensor((x.T @ x).toarray(), dtype=torch.float64)
+        gram = (x.T @ x).toarray().astype(np.float32)
         best: tuple[float, float, np.ndarray] | None = None
-        for lam in self.grid if valid is not None else (self.grid[3],):
+        for lam in self.grid if valid is not None else (self.grid[1],):
             self.lam, self.weights = lam, self._solve(gram, lam)
             if valid is None:
                 break
@@ -113,13 +114,14 @@ class EASE:
             self.lam, self.weights = best[1], best[2]
 
     @staticmethod
-    def _solve(gram: torch.Tensor, lam: float) -> np.ndarray:
-        g = gram.clone()
-        g.diagonal().add_(lam)
-        p = torch.cholesky_inverse(torch.linalg.cholesky(g))
-        b = -p / p.diagonal()
-        b.diagonal().zero_()
-        return b.to(torch.float32).numpy()
+    def _solve(gram: np.ndarray, lam: float) -> np.ndarray:
+        """B = I - P diag(1/diag(P)), P = (G + λI)⁻¹ by Cholesky (6 s for 5.4k items where torch took 20 s)."""
+        g = gram.copy()
+        g[np.diag_indices_from(g)] += lam
+        p = sl.cho_solve(sl.cho_factor(g, check_finite=False), np.eye(len(g), dtype=g.dtype), check_finite=False)
+        b = -p / np.diag(p)
+        np.fill_diagonal(b, 0.0)
+        return b.astype(np.float32)
 
     def scores(self, users: np.ndarray) -> np.ndarray:
         out = np.zeros((len(users), self.matrix.shape[1]), dtype=np.float32)

@@ -13,7 +13,9 @@ class RankerConfig(BaseModel):
     lr: float = Field(0.01, gt=0, le=1, description="Adam learning rate")
     epochs: int = Field(40, ge=1, le=2000, description="maximum training epochs")
     batch_size: int = Field(1024, ge=32, le=1_000_000, description="BPR triples per step")
-    negatives: int = Field(1, ge=1, le=64, description="sampled negatives per positive")
+    negatives: int = Field(
+        1, ge=1, le=64, description="negative candidates per positive; BPR uses the highest-scoring one (1 = uniform)"
+    )
     reg: float = Field(1e-4, ge=0, description="L2 regularisation of the layer-0 embeddings")
     patience: int = Field(5, ge=1, description="evaluations without a better valid NDCG@20 before stopping")
     eval_every: int = Field(2, ge=1, description="epochs between validation evaluations")

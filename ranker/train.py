@@ -45,10 +45,12 @@ def new_model(graph: Interactions, config: RankerConfig) -> LightGCN:
 
 
 def sample_negatives(graph: Interactions, users: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Uniform item positions, redrawn (a few rounds) where they hit one of the user's training items."""
+    """Uniform item positions, redrawn where they hit one of the user's training items.
+
+    Redrawing stops after 50 rounds, so a user who has every item cannot loop forever."""
     known = np.sort(graph.users * graph.n_items + graph.items)
     neg = rng.integers(0, graph.n_items, size=len(users))
-    for _ in range(5):
+    for _ in range(50):
         keys = users * graph.n_items + neg
         pos = np.minimum(np.searchsorted(known, keys), len(known) - 1)
         clash = known[pos] == keys
@@ -56,6 +58,16 @@ def sample_negatives(graph: Interactions, users: np.ndarray, rng: np.random.Gene
             break
         neg[clash] = rng.integers(0, graph.n_items, size=int(clash.sum()))
     return neg
+
+
+def hardest(emb: torch.Tensor, users: torch.Tensor, candidates: torch.Tensor) -> torch.Tensor:
+    """Each user's highest-scoring candidate negative (dynamic negative sampling, Zhang et al. 2013,
+    https://doi.org/10.1145/2484028.2484126); with one candidate this is uniform sampling."""
+    if candidates.shape[1] == 1:
+        return candidates[:, 0]
+    with torch.no_grad():
+        scores = (emb[users][:, None, :] * emb[candidates]).sum(-1)
+    return candidates[torch.arange(len(users)), scores.argmax(dim=1)]
 
 
 def score_all(model: LightGCN, graph: Interactions) -> np.ndarray:
@@ -91,17 +103,15 @@ def train_lightgcn(
     stale, epoch = 0, 0
     for epoch in range(1, config.epochs + 1):
         model.train()
-        users = np.repeat(graph.users, config.negatives)
-        items = np.repeat(graph.items, config.negatives)
-        order = rng.permutation(len(users))
-        users, items = users[order], items[order]
-        negs = sample_negatives(graph, users, rng)
+        order = rng.permutation(len(graph))
+        users, items = graph.users[order], graph.items[order]
+        candidates = sample_negatives(graph, np.repeat(users, config.negatives), rng).reshape(len(users), -1)
         total = 0.0
         for lo in range(0, len(users), config.batch_size):
             u = torch.as_tensor(users[lo : lo + config.batch_size])
             i = torch.as_tensor(items[lo : lo + config.batch_size] + graph.n_users)
-            j = torch.as_tensor(negs[lo : lo + config.batch_size] + graph.n_users)
             emb = model.get_embedding(adjacency)
+            j = hardest(emb, u, torch.as_tensor(candidates[lo : lo + config.batch_size] + graph.n_users))
             pos_rank = (emb[u] * emb[i]).sum(-1)
             neg_rank = (emb[u] * emb[j]).sum(-1)
             loss = model.recommendation_loss(pos_rank, neg_rank, node_id=torch.cat([u, i, j]), lambda_reg=config.reg)
