@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import Served
+from tests.ui.fake_agent import USERS
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,6 +68,21 @@ def test_recommend_why_and_whatif_flows(page: Any, served: Served) -> None:
     text = table.inner_text()
     assert "Pulp Fiction" in text and "new" in text and "(out)" in text
     page.screenshot(path=str(ARTIFACTS / "ui-3-whatif.png"), full_page=True)
+
+
+def test_effect_shows_estimate_and_dag(page: Any, served: Served) -> None:
+    send(page, "does featuring a film on the home page make people watch it?")
+    page.wait_for_selector("text=Featuring raises watching by 4 points.")
+    page.locator("#effect img").wait_for()
+    page.locator("#dag img").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "ui-4-effect.png"), full_page=True)
+
+
+def test_switching_to_a_movielens_user(page: Any, served: Served) -> None:
+    page.locator("#user input").fill("414")
+    page.get_by_role("option", name=USERS[414]).click()
+    page.locator("#profile").get_by_text(USERS[414]).wait_for()
+    assert any(p.user_id == 414 for p in served.agent.profiles.values())
 
 
 def test_thumbs_up_reaches_the_next_turn(page: Any, served: Served) -> None:
