@@ -37,7 +37,7 @@ def prepare(config: AppConfig, catalog: Catalog, progress: Progress) -> str:
     graph = Interactions.from_frame(catalog, catalog.split.train)
     valid = Interactions.from_frame(catalog, catalog.split.valid).matrix
     result = train_lightgcn(graph, config.ranker, valid=valid, progress=progress)
-    summary = {
+    summary: dict[str, Any] = {
         "valid_ndcg@20": result.best_valid_ndcg,
         "best_epoch": result.best_epoch,
         "epochs_run": result.epochs_run,
