@@ -154,7 +154,7 @@ def build_ui(
     """The page: chat on the left, the person and the visuals on the right."""
     ui = ChatUI(agent, items, users, dag, status)
     user_choices = [(render.NEW_USER, NEW), *((summary, str(u)) for u, summary in sorted(users.items()))]
-    with gr.Blocks(title="whyrec") as demo:
+    with gr.Blocks(title="whyrec", analytics_enabled=False) as demo:
         session = gr.State(lambda: f"ui-{uuid.uuid4().hex}")
         cards = gr.State([])
         gr.Markdown(f"## whyrec: recommendations that can say why\n{status}")
@@ -172,6 +172,7 @@ def build_ui(
                 run_examples_on_click=False,
                 fill_height=False,
                 api_name="chat",
+                analytics_enabled=False,
             )
         profile_out = [side["profile"], side["liked"], side["disliked"]]
         side["user"].change(ui.pick_user, inputs=[session, side["user"]], outputs=profile_out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,7 +98,3 @@ def test_thumbs_up_reaches_the_next_turn(page: Any, served: Served) -> None:
         arg=liked_id,
     )
     assert liked_id in served.agent.seen[-1][2].liked
-
-
-def test_chromium_is_debians() -> None:
-    assert shutil.which("chromium") == str(CHROMIUM)
