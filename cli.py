@@ -22,7 +22,7 @@ from whyrec.catalog import commands as catalog_commands
 from whyrec.catalog import index_commands
 from whyrec.catalog.commands import PrepareStep, progress_bar
 from whyrec.catalog.errors import WhyrecError
-from whyrec.causal import effect_commands
+from whyrec.causal import effect_commands, explain_commands
 from whyrec.config import AppConfig, describe, load_config
 from whyrec.ranker import commands as ranker_commands
 from whyrec.ui import commands as ui_commands
@@ -36,7 +36,15 @@ PREPARE_STEPS: list[tuple[str, PrepareStep]] = [
     ("LightGCN ranker", ranker_commands.prepare),
     ("exposure log", effect_commands.prepare),
 ]
-COMMAND_MODULES = [catalog_commands, index_commands, ranker_commands, effect_commands, agent_commands, ui_commands]
+COMMAND_MODULES = [
+    catalog_commands,
+    index_commands,
+    ranker_commands,
+    effect_commands,
+    explain_commands,
+    agent_commands,
+    ui_commands,
+]
 
 
 def build_app() -> typer.Typer:
