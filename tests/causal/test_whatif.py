@@ -1,4 +1,4 @@
-"""What-if interventions on a tiny real LightGCN: the lists are the ranker's own, the moves add up, inputs are checked."""
+"""What-if interventions on a tiny real LightGCN: the ranker's own lists, consistent moves, checked inputs."""
 
 from __future__ import annotations
 
