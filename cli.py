@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from whyrec.agent import commands as agent_commands
+from whyrec.bench import hardening_commands
 from whyrec.catalog import commands as catalog_commands
 from whyrec.catalog import index_commands
 from whyrec.catalog.commands import PrepareStep, progress_bar
@@ -44,6 +45,7 @@ COMMAND_MODULES = [
     explain_commands,
     agent_commands,
     ui_commands,
+    hardening_commands,
 ]
 
 
