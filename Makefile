@@ -15,7 +15,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: run test install install-dev prepare lint typecheck pytest browser clean
+.PHONY: run test install install-dev prepare lint typecheck pytest browser clean audit
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -60,6 +60,11 @@ pytest: install-dev prepare browser
 	$(PY) -m pytest
 
 test: lint typecheck pytest
+
+# Known vulnerabilities in the installed dependencies (needs PyPI's vulnerability data: not part of `make test`,
+# because mirrors without it report every package as "not found on PyPI").
+audit: install-dev
+	$(VENV)/bin/pip-audit --progress-spinner off
 
 clean:
 	rm -rf $(VENV) .typecheck .pytest_cache .mypy_cache .ruff_cache build *.egg-info test-artifacts
