@@ -1,0 +1,184 @@
+"""The words the planner understands, as data: change a phrase here, not a branch in the code.
+
+Every key is in :func:`whyrec.catalog.titles.normalize` form (lower case, no punctuation), since the
+slot extractors match against the normalised message. Multi-word phrases are matched as whole words.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as running text, so long lists stay readable."""
+    return frozenset(text.split())
+
+
+# Surface forms of each MovieLens genre (plurals, spellings, common names). A value is a tuple
+# because a few words mean two genres ("rom com" is Comedy + Romance).
+GENRES: dict[str, tuple[str, ...]] = {
+    "action": ("Action",), "action movie": ("Action",), "action movies": ("Action",),
+    "adventure": ("Adventure",), "adventures": ("Adventure",),
+    "animation": ("Animation",), "animated": ("Animation",), "anime": ("Animation",),
+    "cartoon": ("Animation",), "cartoons": ("Animation",),
+    "children": ("Children",), "childrens": ("Children",), "children s": ("Children",),
+    "kids": ("Children",), "kid": ("Children",), "family": ("Children",),
+    "comedy": ("Comedy",), "comedies": ("Comedy",), "comedic": ("Comedy",),
+    "rom com": ("Comedy", "Romance"), "romcom": ("Comedy", "Romance"), "rom coms": ("Comedy", "Romance"),
+    "romcoms": ("Comedy", "Romance"),
+    "crime": ("Crime",), "gangster": ("Crime",), "gangsters": ("Crime",),
+    "documentary": ("Documentary",), "documentaries": ("Documentary",), "docs": ("Documentary",),
+    "docu": ("Documentary",),
+    "drama": ("Drama",), "dramas": ("Drama",),
+    "fantasy": ("Fantasy",), "fantasies": ("Fantasy",),
+    "film noir": ("Film-Noir",), "noir": ("Film-Noir",), "noirs": ("Film-Noir",),
+    "horror": ("Horror",), "horrors": ("Horror",), "scary": ("Horror",),
+    "imax": ("IMAX",),
+    "musical": ("Musical",), "musicals": ("Musical",),
+    "mystery": ("Mystery",), "mysteries": ("Mystery",), "whodunit": ("Mystery",), "whodunits": ("Mystery",),
+    "romance": ("Romance",), "romances": ("Romance",), "romantic": ("Romance",), "love story": ("Romance",),
+    "sci fi": ("Sci-Fi",), "scifi": ("Sci-Fi",), "science fiction": ("Sci-Fi",), "sf": ("Sci-Fi",),
+    "thriller": ("Thriller",), "thrillers": ("Thriller",),
+    "war": ("War",), "war movie": ("War",), "war movies": ("War",), "war films": ("War",),
+    "western": ("Western",), "westerns": ("Western",),
+}  # fmt: skip
+
+# A genre is excluded when one of these comes shortly before it, with only genre words,
+# articles and "or"/"and"/"nor" in between ("no horror or musicals", "anything but a comedy").
+NEGATORS: tuple[str, ...] = (
+    "no", "not", "non", "without", "anything but", "anything except", "except", "except for", "excluding",
+    "other than", "but not", "no more", "nothing", "avoid", "skip", "isn t", "isnt", "aren t", "arent",
+    "don t like", "dont like", "do not like", "don t want", "dont want", "do not want", "hate", "hates", "dislike",
+    "can t stand", "cant stand", "neither", "nor", "free of", "minus", "none of", "never",
+)  # fmt: skip
+NEGATION_GAP: frozenset[str] = frozenset(
+    {"a", "an", "the", "any", "or", "and", "nor", "too", "much", "more", "of", "those", "these", "cheesy", "stupid"}
+)
+NEGATION_WINDOW = 4  # tokens between a negator and the genre it negates
+
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
+    "a couple": 2, "a couple of": 2, "couple of": 2, "a few": 3, "a dozen": 12, "dozen": 12,
+}  # fmt: skip
+# Words that mean "the list of items" after a count ("5 movies", "three films").
+ITEM_NOUNS: tuple[str, ...] = (
+    "movies", "movie", "films", "film", "titles", "picks", "recommendations", "suggestions", "options", "more",
+    "flicks", "ones", "things",
+)  # fmt: skip
+COUNT_PREFIXES: tuple[str, ...] = ("top", "best", "give me", "show me", "list", "just", "only")
+
+ORDINALS: dict[str, int] = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
+    "5th": 4, "sixth": 5, "6th": 5, "seventh": 6, "7th": 6, "eighth": 7, "8th": 7, "ninth": 8, "9th": 8,
+    "tenth": 9, "10th": 9, "last": -1, "top": 0,
+}  # fmt: skip
+# "the third one", "number 3", "#3", "movie 3": an ordinal referring to the last list.
+REFERENCE_NOUNS: tuple[str, ...] = ("one", "movie", "film", "pick", "recommendation", "suggestion", "title", "item")
+# A pronoun for the item in focus (the last explained one, else the first of the last list).
+FOCUS_PRONOUNS: tuple[str, ...] = ("that one", "this one", "that movie", "this movie", "that film", "this film", "it")
+# "more like those": the whole last list.
+LIST_PRONOUNS: tuple[str, ...] = ("those", "these", "them", "that list", "this list", "the list", "those ones")
+LIST_LIKE_N = 3  # "more like those" seeds a recommendation with the first few of the last list
+
+DECADE_WORDS: dict[str, int] = {
+    "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 1970,
+    "eighties": 1980, "nineties": 1990, "noughties": 2000, "aughts": 2000,
+}  # fmt: skip
+DECADE_PARTS: dict[str, tuple[int, int]] = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+# Comparisons before a year: each maps to (which bound, offset added to the year).
+YEAR_BOUNDS: dict[str, tuple[str, int]] = {
+    "after": ("min", 1), "since": ("min", 0), "newer than": ("min", 1), "later than": ("min", 1),
+    "post": ("min", 1), "from": ("min", 0), "starting": ("min", 0), "onwards": ("min", 0),
+    "before": ("max", -1), "until": ("max", 0), "till": ("max", 0), "up to": ("max", 0), "older than": ("max", -1),
+    "earlier than": ("max", -1), "pre": ("max", -1), "prior to": ("max", -1), "by": ("max", 0),
+}  # fmt: skip
+# Relative to a mentioned item ("like Heat but newer"), else to the catalog's last year.
+NEWER: tuple[str, ...] = ("newer", "more recent", "recent", "modern", "latest", "new", "later")
+OLDER: tuple[str, ...] = ("older", "old", "classic", "classics", "earlier", "vintage", "oldies")
+RECENT_YEARS = 5  # "recent" without an anchor: the catalog's last RECENT_YEARS years
+OLD_BEFORE = 1980  # "old movies" without an anchor: before this year
+
+# What-if kinds: a remove cue wins over an add cue ("if I hadn't watched" has "watched" too).
+WHATIF_REMOVE: tuple[str, ...] = (
+    "hadn t", "hadnt", "had not", "never", "didn t", "didnt", "did not", "without", "remove", "removed", "forget",
+    "forgot", "unwatch", "unwatched", "drop", "dropped", "delete", "deleted", "take out", "took out", "erase",
+    "not watched", "not seen", "not rated", "stopped", "stop", "less", "fewer", "no more", "hated", "disliked",
+    "ignore", "minus", "exclude", "excluded", "wasn t", "weren t",
+)  # fmt: skip
+WHATIF_ADD: tuple[str, ...] = (
+    "loved", "liked", "watched", "seen", "saw", "rated", "add", "added", "enjoyed", "adored", "like", "love",
+    "watch", "more", "also", "too", "binge", "binged",
+)  # fmt: skip
+
+# Effect questions: question kind by cue; the first kind whose cue occurs wins, else "ate".
+EFFECT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("policy", ("everyone", "everybody", "all users", "every user", "all of them", "policy", "roll out", "rollout",
+                "to all", "for all", "always featured", "always feature", "feature all", "feature every",
+                "featured all", "featured every", "feature only", "featured only", "everything")),
+    ("naive_vs_causal", ("anyway", "anyways", "regardless", "naive", "correlation", "correlated", "causation",
+                         "confound", "confounded", "confounding", "spurious", "biased", "bias", "raw difference",
+                         "just popular", "selection")),
+    ("cate_activity", ("heavy", "light users", "active", "casual", "activity", "power users", "new users",
+                       "frequent", "occasional", "segment", "segments", "engaged", "lurkers")),
+    ("cate_genre", ("per genre", "by genre", "each genre", "genres", "which genre", "what genre", "across genres",
+                    "genre")),
+)  # fmt: skip
+EFFECT_METHODS: dict[str, str] = {
+    "propensity score matching": "backdoor.propensity_score_matching", "matching": "backdoor.propensity_score_matching",
+    "psm": "backdoor.propensity_score_matching",
+    "weighting": "backdoor.propensity_score_weighting", "ipw": "backdoor.propensity_score_weighting",
+    "inverse propensity": "backdoor.propensity_score_weighting", "iptw": "backdoor.propensity_score_weighting",
+    "stratification": "backdoor.propensity_score_stratification",
+    "stratified": "backdoor.propensity_score_stratification",
+    "linear regression": "backdoor.linear_regression", "regression": "backdoor.linear_regression",
+    "ols": "backdoor.linear_regression",
+    "aipw": "backdoor.aipw", "doubly robust": "backdoor.aipw",
+}  # fmt: skip
+
+# Feedback polarity: a negative cue wins over a positive one ("didn't like" has "like" too).
+FEEDBACK_NEGATIVE: tuple[str, ...] = (
+    "didn t like", "didnt like", "did not like", "don t like", "dont like", "do not like", "hated", "hate",
+    "disliked", "dislike", "boring", "bored", "awful", "terrible", "bad", "worst", "meh", "not a fan", "not for me",
+    "wasn t good", "wasnt good", "was not good", "wasn t great", "not good", "not great", "overrated", "couldn t stand",
+    "can t stand", "cant stand", "sucked", "sucks", "stupid", "didn t enjoy", "didnt enjoy", "did not enjoy",
+    "thumbs down", "no thanks", "not interested", "fell asleep", "annoying", "disappointing", "disappointed",
+    "wasn t for me", "wasnt for me", "weak", "dull", "horrible", "mediocre", "skip",
+)  # fmt: skip
+
+# Search cues: an explicit, non-personal catalog search rather than a recommendation.
+SEARCH_CUES: tuple[str, ...] = (
+    "search", "search for", "look for", "look up movies", "find movies", "find films", "find me movies",
+    "list movies", "list films", "any movies with", "which movies", "which films", "what movies have", "find all",
+)  # fmt: skip
+
+# A recommendation that only refines the last one keeps its filters ("more, but no dramas").
+FOLLOW_UP: tuple[str, ...] = (
+    "more", "another", "others", "other", "again", "also", "too", "instead", "same", "now", "but", "only", "just",
+    "what about", "how about", "and", "else", "any more", "anything else",
+)  # fmt: skip
+
+# Words that never make a title mention on their own (a one-word title like "Up" or "Her" must be
+# quoted or capitalised mid-sentence), plus the filler removed from a recommendation's query.
+COMMON_WORDS: frozenset[str] = _words(
+    """a about above after again against all also am an and any anything are aren as at be because been before being
+    below between both but by can could did didn do does doing don down during each else even ever every few for from
+    further get give go good got great had hadn has have haven having he her here hers herself him himself his how i
+    if in into is isn it its itself just know let like liked likes loved love lot me mine more most much must my
+    myself need new no nor not now of off old on once one only or other our ours out over own please really
+    recommend recommendation recommendations s same say see seen she should show so some something somebody someone
+    such suggest t than thank thanks that the their them then there these they thing things this those through to
+    too under until up us very want wanted was watch watched way we well were what whats when where which while who
+    whom why will with without would yes yet you your yours yourself movie movies film films flick flicks one ones
+    top best cool nice fun funny sad happy please pls plz okay ok hi hello hey kind kids kid man men woman women
+    girl boy life day night time world home love story war may big little first second third last next tell
+    similar anything everything everyone people everybody user users else maybe still why k e g how much many
+    heavy light active feature featured featuring page effect effects cause causal"""
+)
+# Words dropped from a recommendation's free-text query: requests and filler, not content.
+QUERY_FILLER: frozenset[str] = _words(
+    """a an the me i my we us you please pls plz can could would will should something some anything any movie movies
+    film films flick flicks recommend recommendation recommendations suggest suggestion suggestions give show find
+    want wanted need looking look for like similar to with watch watching see to tonight today now more another
+    other others else but also just only and or of in from that this those these one ones it is are be
+    what whats how about maybe got have has good great nice best top some kind sort type new newer older recent
+    k e g im i m d ll ve tell let s t"""
+)

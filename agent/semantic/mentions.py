@@ -1,0 +1,196 @@
+"""Item mentions in a message, linked to catalog items: exact, year-aware and fuzzy.
+
+People write "the matrix", "Matrix, The (1999)", "matrx" or "Heat (1995)". Every item is indexed
+under its normalised display title, its MovieLens raw title ("matrix the"), its alternative title,
+the title without a leading article and, for "Star Wars: Episode IV", the part before the colon.
+Message spans (n-grams, longest first) are looked up exactly; words left over are matched to the
+index's vocabulary with a similarity ratio (rapidfuzz), and whole titles built from those words are
+compared with the span around them. A year next to a title picks among remakes; otherwise the most
+rated item wins, since that is the one people mean most often.
+
+One-word titles that are ordinary words ("Up", "Her", "It") only count when capitalised mid-sentence
+or quoted, and rare one-word titles only when capitalised: "a heist thriller" is not *Heist* (2001).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from whyrec.agent.semantic.lexicon import COMMON_WORDS, GENRES, NUMBER_WORDS, QUERY_FILLER
+from whyrec.catalog.model import Catalog
+from whyrec.catalog.titles import ARTICLES, normalize, parse_title
+
+MAX_SPAN = 10  # tokens in the longest title looked up
+FUZZY_WORD = 78  # word-level similarity to propose a title word for a typo
+FUZZY_TITLE = 86  # span-level similarity to accept a title
+POPULAR = 30  # ratings a lowercase one-word title needs to count
+_TOKEN = re.compile(r"\S+")
+_YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
+# Kinds of index keys: display title, raw/alt title, title without article, series prefix. An
+# ambiguous span goes to the item with the most ratings, weighted by how directly its key names it
+# ("lord of the rings" is The Fellowship of the Ring by prefix, not the rarely rated 1978 film).
+TITLE, RAW, BARE, PREFIX = 0, 1, 2, 3
+KIND_WEIGHT = {TITLE: 1.0, RAW: 1.0, BARE: 0.8, PREFIX: 0.25}
+_PLAIN = COMMON_WORDS | QUERY_FILLER | {w for g in GENRES for w in g.split()} | set(NUMBER_WORDS)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # normalised
+    start: int  # character offsets in the original message
+    end: int
+    capitalised: bool
+    quoted: bool
+
+
+@dataclass(frozen=True)
+class Mention:
+    item_id: int
+    start: int  # character span in the message (including a year right after the title)
+    end: int
+    surface: str
+    score: float  # 100 for exact matches, the similarity ratio for fuzzy ones
+    first_token: int
+    last_token: int  # exclusive
+
+
+def tokenize(message: str) -> list[Token]:
+    """Normalised tokens with their offsets; "sci-fi" gives "sci" and "fi" at the same offsets."""
+    tokens: list[Token] = []
+    quote_open = False
+    for match in _TOKEN.finditer(message):
+        raw = match.group()
+        opens = raw[:1] in "\"'“‘«"
+        quoted = quote_open or opens
+        if opens and not raw[1:].rstrip(".,!?;:").endswith(('"', "'", "”", "’", "»")):
+            quote_open = True
+        if raw.rstrip(".,!?;:)").endswith(('"', "”", "»")) or (quote_open and raw.rstrip(".,!?").endswith("'")):
+            quote_open = False
+        stripped = raw.lstrip("\"'“‘«(")
+        capitalised = stripped[:1].isupper()
+        for part in normalize(raw).split():
+            tokens.append(Token(part, match.start(), match.end(), capitalised, quoted))
+    return tokens
+
+
+class TitleLinker:
+    """Finds and links item mentions; built once per catalog (about a second), then fast per message."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        items = catalog.items
+        self.popularity = dict(zip(items.index.astype(int), items["popularity"].astype(int), strict=True))
+        years = items["year"].astype("float64")
+        self.years = {int(i): None if y != y else int(y) for i, y in zip(items.index, years, strict=True)}
+        for item_id, title, raw, alt in zip(
+            items.index, items["title"], items["raw_title"], items["alt_title"], strict=True
+        ):
+            for key, kind in self._keys_of(str(title), str(raw), alt if isinstance(alt, str) else None):
+                self.keys[key].append((int(item_id), kind))
+        by_word: dict[str, set[str]] = defaultdict(set)
+        for key in self.keys:
+            for word in key.split():
+                if len(word) >= 4 and not word.isdigit():
+                    by_word[word].add(key)
+        self.by_word = dict(by_word)
+        self.vocabulary = list(self.by_word)
+
+    @staticmethod
+    def _keys_of(title: str, raw: str, alt: str | None) -> list[tuple[str, int]]:
+        keys = [(normalize(title), TITLE), (normalize(parse_title(raw).title), TITLE)]
+        bare_raw = re.sub(r"\s*\(\d{4}[^)]*\)\s*$", "", raw)
+        keys.append((normalize(bare_raw), RAW))
+        if alt:
+            keys.append((normalize(re.sub(r"^(a\.k\.a\.|aka)\s*", "", alt, flags=re.I)), RAW))
+        if ":" in title:
+            keys.append((normalize(title.split(":")[0]), PREFIX))
+        articles = tuple(normalize(a) + " " for a in ARTICLES if normalize(a))
+        for key, kind in list(keys):
+            for article in articles:
+                if key.startswith(article) and len(key) > len(article) + 3:
+                    keys.append((key[len(article) :], max(kind, BARE)))
+        return [(k, kind) for k, kind in keys if k and len(k.split()) <= MAX_SPAN]
+
+    # --- linking --------------------------------------------------------------------------------
+    def link(self, message: str) -> list[Mention]:
+        """Non-overlapping mentions, in message order; exact matches first, then typos."""
+        tokens = tokenize(message)
+        words = [t.text for t in tokens]
+        chosen: list[Mention] = []
+        taken = [False] * len(tokens)
+        for first, last, ids, score in self._exact(tokens, words) + self._fuzzy(tokens, words):
+            if any(taken[first:last]):
+                continue
+            mention = self._resolve(tokens, first, last, ids, score, message)
+            if mention is None:
+                continue
+            for i in range(mention.first_token, mention.last_token):
+                taken[i] = True
+            chosen.append(mention)
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _exact(self, tokens: list[Token], words: list[str]) -> list[tuple[int, int, list[tuple[int, int]], float]]:
+        found = []
+        for first in range(len(words)):
+            for last in range(min(len(words), first + MAX_SPAN), first, -1):
+                entries = self.keys.get(" ".join(words[first:last]))
+                if entries and self._plausible(tokens, first, last, entries):
+                    found.append((first, last, entries, 100.0))
+        # longest span first, then the better kind of key, then left to right
+        found.sort(key=lambda f: (-(f[1] - f[0]), min(kind for _, kind in f[2]), f[0]))
+        return found
+
+    def _plausible(self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]]) -> bool:
+        span = tokens[first:last]
+        if all(t.quoted for t in span):
+            return True
+        if all(t.text.isdigit() for t in span):
+            return False  # "2010" and "3" are years and counts unless quoted
+        capitalised = all(t.capitalised or t.text.isdigit() for t in span) and not (first == 0 and last - first == 1)
+        if all(t.text in _PLAIN or t.text.isdigit() for t in span):
+            return capitalised
+        if last - first == 1:
+            best = max(self.popularity[i] for i, _ in entries)
+            return capitalised or best >= POPULAR or span[0].capitalised
+        return True
+
+    def _fuzzy(self, tokens: list[Token], words: list[str]) -> list[tuple[int, int, list[tuple[int, int]], float]]:
+        found = []
+        for pos, word in enumerate(words):
+            if word in _PLAIN or len(word) < 4 or word.isdigit() or word in self.by_word:
+                continue
+            near = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD, limit=8)
+            keys = {key for hit in near for key in self.by_word[hit[0]]}
+            for key in keys:
+                n = len(key.split())
+                for first in range(max(0, pos - n), pos + 1):
+                    for last in range(pos + 1, min(len(words), first + n + 1) + 1):
+                        if abs((last - first) - n) > 1:
+                            continue
+                        span = " ".join(words[first:last])
+                        score = fuzz.ratio(span, key)
+                        if score >= FUZZY_TITLE and not all(w in _PLAIN for w in words[first:last]):
+                            entries = self.keys[key]
+                            if n > 1 or max(self.popularity[i] for i, _ in entries) >= POPULAR:
+                                found.append((first, last, entries, float(score)))
+        found.sort(key=lambda f: (-f[3], -(f[1] - f[0]), f[0]))
+        return found
+
+    def _resolve(
+        self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]], score: float, message: str
+    ) -> Mention | None:
+        end_token = last
+        if last < len(tokens) and _YEAR.match(tokens[last].text):
+            year = int(tokens[last].text)
+            dated = [(i, kind) for i, kind in entries if self.years.get(i) == year]
+            if dated:
+                entries, end_token = dated, last + 1
+        item_id = max(entries, key=lambda e: self.popularity[e[0]] * KIND_WEIGHT[e[1]])[0]
+        start, end = tokens[first].start, tokens[end_token - 1].end
+        surface = message[start:end].strip("\"'“”‘’«».,;:!?")
+        return Mention(item_id, start, end, surface, score, first, end_token)

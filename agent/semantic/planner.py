@@ -1,0 +1,234 @@
+"""The deterministic semantic planner: a user message and the session profile in, typed tool calls out.
+
+It keeps whyrec right without a capable LLM (the guide's measured fact: SmolLM2 routes 1 message
+in 8). The intent comes from the nearest labeled exemplars (:mod:`.intent`), item mentions from the
+title linker (:mod:`.mentions`), filters, counts and references from the lexicons (:mod:`.slots`);
+then one builder per intent turns them into calls with exactly the tools' names and arguments.
+References resolve against the profile: "the second one" is ``last_items[1]``, "that one" the last
+explained item (or the first of the list), and a refinement ("more, but no dramas") keeps the last
+request's filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from whyrec.agent.semantic import lexicon as lx
+from whyrec.agent.semantic import slots as sl
+from whyrec.agent.semantic.intent import MASK, Intent, IntentClassifier, IntentScore, load_exemplars
+from whyrec.agent.semantic.mentions import Mention, TitleLinker, tokenize
+from whyrec.agent.state import SessionProfile
+from whyrec.catalog.embed import Embedder
+from whyrec.catalog.model import Catalog
+
+DEFAULT_K = 10
+LIST_K = 10  # list length a "why" is explained against when the item is not in the last list
+
+
+@dataclass(frozen=True)
+class Plan:
+    intent: Intent
+    tool_calls: list[dict[str, Any]]  # [{"name", "args", "id"}] exactly as AIMessage.tool_calls
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Parsed:
+    """Everything read from one message, before choosing calls."""
+
+    message: str
+    words: list[str]  # normalised, item mentions replaced by ITEM
+    mentions: list[Mention]
+    intent: IntentScore
+    genres: sl.Genres
+    years: sl.Years
+    k: int | None
+    refs: sl.References
+    profile: SessionProfile
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+    def items(self) -> list[int]:
+        """Items named or referred to, in order: mentions, then ordinals into the last list."""
+        ids = [m.item_id for m in self.mentions]
+        last = self.profile.last_items
+        for pos in self.refs.ordinals:
+            if -len(last) <= pos < len(last) and last:
+                ids.append(last[pos])
+            else:
+                self.notes.append(f"there is no item #{pos + 1 if pos >= 0 else 'last'} in the last list")
+        return list(dict.fromkeys(ids))
+
+    def focus(self) -> int | None:
+        """The item "it" / "that one" means: the one just explained, else the top of the last list."""
+        p = self.profile
+        if p.last_intent == "explain" and p.last_explained is not None:
+            return p.last_explained
+        return p.last_items[0] if p.last_items else p.last_explained
+
+
+def _call(name: str, n: int, **args: Any) -> dict[str, Any]:
+    return {"name": name, "args": args, "id": f"semantic-{n}-{name}"}
+
+
+class SemanticPlanner:
+    """``plan(message, profile) -> Plan``; build once per catalog (about a second), then ~10 ms per message."""
+
+    def __init__(self, catalog: Catalog, embedder: Embedder) -> None:
+        self.catalog = catalog
+        self.linker = TitleLinker(catalog)
+        self.classifier = IntentClassifier(embedder, load_exemplars(), mask=self.mask)
+        years = catalog.items["year"].dropna()
+        self.last_year = int(years.max()) if len(years) else 2018
+        self.builders: dict[str, Callable[[Parsed], Plan]] = {
+            "recommend": self._recommend,
+            "explain": self._explain,
+            "what_if": self._what_if,
+            "effect": self._effect,
+            "item_info": self._item_info,
+            "feedback": self._feedback,
+            "chitchat": lambda p: Plan("chitchat", [], tuple(p.notes)),
+        }
+
+    def mask(self, message: str) -> str:
+        """The message with item mentions replaced by a neutral phrase, as the classifier sees it."""
+        out, last = [], 0
+        for m in self.linker.link(message):
+            out += [message[last : m.start], MASK]
+            last = m.end
+        return "".join([*out, message[last:]])
+
+    def parse(self, message: str, profile: SessionProfile) -> Parsed:
+        mentions = self.linker.link(message)
+        tokens = tokenize(message)
+        in_mention = {i for m in mentions for i in range(m.first_token, m.last_token)}
+        words: list[str] = []
+        for i, token in enumerate(tokens):
+            if i not in in_mention:
+                words.append(token.text)
+            elif not words or words[-1] != sl.ITEM or i in {m.first_token for m in mentions}:
+                words.append(sl.ITEM)
+        text = " ".join(words)
+        anchor = self.catalog.item(mentions[0].item_id).year if mentions else None
+        k, k_note = sl.count(text)
+        intent = self.classifier.classify(self.mask(message))
+        parsed = Parsed(
+            message, words, mentions, intent, sl.genres(words), sl.years(text, anchor, self.last_year), k,
+            sl.references(words), profile,
+        )  # fmt: skip
+        if k_note:
+            parsed.notes.append(k_note)
+        return parsed
+
+    def plan(self, message: str, profile: SessionProfile) -> Plan:
+        if not message.strip():
+            return Plan("chitchat", [])
+        parsed = self.parse(message, profile)
+        return self.builders[parsed.intent.intent](parsed)
+
+    # --- one builder per intent -------------------------------------------------------------------
+    def _recommend(self, p: Parsed) -> Plan:
+        like = p.items()
+        if p.refs.whole_list and not like:
+            like = p.profile.last_items[: lx.LIST_LIKE_N]
+        elif not like and p.refs.focus and sl.has_any(p.words, ("like", "similar")) and p.focus() is not None:
+            like = [p.focus()]  # type: ignore[list-item]
+        query = sl.query_words(p.words, p.genres.spans, p.genres.exclude)
+        genres_include, genres_exclude = list(p.genres.include), list(p.genres.exclude)
+        year_min, year_max, k = p.years.year_min, p.years.year_max, p.k
+        last = p.profile.last_request
+        if last and self._refines(p, like, query):
+            like = like or list(last.get("like_item_ids", []))
+            query = query or (last.get("query") or "")
+            genres_exclude = list(dict.fromkeys([*last.get("genres_exclude", []), *genres_exclude]))
+            genres_include = [g for g in last.get("genres_include", []) if g not in genres_exclude]
+            if p.years.relative and like and p.years.year_min is not None and not any(c.isdigit() for c in p.text):
+                year_min, year_max = self._relative(p.years.relative, like[0], last)
+            elif year_min is None and year_max is None:
+                year_min, year_max = last.get("year_min"), last.get("year_max")
+            k = k or last.get("k")
+        args: dict[str, Any] = {"query": query or None, "like_item_ids": like, "k": k or DEFAULT_K}
+        args |= {"genres_include": genres_include, "genres_exclude": genres_exclude}
+        args |= {"year_min": year_min, "year_max": year_max}
+        if sl.has_any(p.words, lx.SEARCH_CUES) and not like:
+            args.pop("like_item_ids")
+            args["query"] = query
+            return Plan("recommend", [_call("search_items", 0, **args)], tuple(p.notes))
+        return Plan("recommend", [_call("recommend", 0, **args)], tuple(p.notes))
+
+    def _relative(self, relative: str, anchor: int, last: dict[str, Any]) -> tuple[int | None, int | None]:
+        year = self.catalog.item(anchor).year
+        if year is None:
+            return last.get("year_min"), last.get("year_max")
+        return (year + 1, None) if relative == "newer" else (None, year - 1)
+
+    @staticmethod
+    def _refines(p: Parsed, like: list[int], query: str) -> bool:
+        """A follow-up that only changes filters or count keeps the last request ("more, but no dramas")."""
+        new_subject = bool(p.mentions) or bool(p.genres.include) or bool(query)
+        changes = bool(p.genres.exclude or p.years.year_min or p.years.year_max or p.k)
+        return not new_subject and (changes or sl.has_any(p.words, lx.FOLLOW_UP) or bool(like))
+
+    def _target(self, p: Parsed) -> int | None:
+        items = p.items()
+        return items[0] if items else p.focus()
+
+    def _explain(self, p: Parsed) -> Plan:
+        item = self._target(p)
+        if item is None:
+            return Plan("explain", [], (*p.notes, "tell me which recommendation to explain, e.g. 'why the first one?'"))
+        last = p.profile.last_items
+        k = max(DEFAULT_K, last.index(item) + 1) if item in last else LIST_K
+        return Plan("explain", [_call("explain_recommendation", 0, item_id=item, k=min(k, sl.MAX_K))], tuple(p.notes))
+
+    def _what_if(self, p: Parsed) -> Plan:
+        removing = sl.has_any(p.words, lx.WHATIF_REMOVE)
+        k = p.k or DEFAULT_K
+        items = p.items()
+        if items:
+            kind = "remove" if removing else "add"
+            return Plan("what_if", [_call("simulate_intervention", 0, kind=kind, item_ids=items, k=k)], tuple(p.notes))
+        genres = p.genres.all
+        if genres:
+            kind = "exclude_genre" if removing or p.genres.exclude else "more_genre"
+            call = _call("simulate_intervention", 0, kind=kind, genre=genres[0], k=k)
+            return Plan("what_if", [call], tuple(p.notes))
+        focus = p.focus() if p.refs.focus else None
+        if focus is not None:
+            call = _call("simulate_intervention", 0, kind="remove" if removing else "add", item_ids=[focus], k=k)
+            return Plan("what_if", [call], tuple(p.notes))
+        note = "name a movie or a genre to change, e.g. 'what if I hadn't watched Star Wars?'"
+        return Plan("what_if", [], (*p.notes, note))
+
+    def _effect(self, p: Parsed) -> Plan:
+        genre = p.genres.all[0] if p.genres.all else None
+        question = next((kind for kind, cues in lx.EFFECT_KINDS if sl.has_any(p.words, cues)), "ate")
+        if question == "cate_genre" and genre is None and "genre" not in p.text:
+            question = "ate"
+        if genre is not None and question == "ate":
+            question = "cate_genre"
+        notes = list(p.notes)
+        if question == "policy" and genre is None:
+            question, notes = "ate", [*notes, "a policy question needs a genre; here is the average effect"]
+        method = next((v for cue, v in lx.EFFECT_METHODS.items() if sl.has_any(p.words, [cue])), None)
+        args: dict[str, Any] = {"question": question, "genre": genre if question != "ate" else None, "method": method}
+        return Plan("effect", [_call("estimate_effect", 0, **args)], tuple(notes))
+
+    def _item_info(self, p: Parsed) -> Plan:
+        item = self._target(p)
+        if item is None:
+            return Plan("item_info", [], (*p.notes, f'did not recognise a movie title in "{p.message.strip()}"'))
+        return Plan("item_info", [_call("lookup_item", 0, item_id=item)], tuple(p.notes))
+
+    def _feedback(self, p: Parsed) -> Plan:
+        items = p.items() or ([f] if (f := p.focus()) is not None else [])
+        if not items:
+            return Plan("feedback", [], (*p.notes, f'did not recognise a movie title in "{p.message.strip()}"'))
+        liked = not sl.has_any(p.words, lx.FEEDBACK_NEGATIVE)
+        calls = [_call("record_feedback", n, item_id=i, liked=liked) for n, i in enumerate(items)]
+        return Plan("feedback", calls, tuple(p.notes))

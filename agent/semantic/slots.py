@@ -1,0 +1,196 @@
+"""Slots of a user message: genres (with negation), years and decades, k, and references to earlier turns.
+
+Everything here reads the *user's* message, normalised into words with item mentions replaced by
+the placeholder :data:`ITEM`; the phrases live in :mod:`whyrec.agent.semantic.lexicon`. Each
+extractor is a small pure function, so each can be tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from whyrec.agent.semantic import lexicon as lx
+
+ITEM = "<item>"
+MAX_K = 50
+_NUM = r"(\d{1,9}|" + "|".join(sorted((re.escape(w) for w in lx.NUMBER_WORDS), key=len, reverse=True)) + ")"
+_YEAR = r"(1[89]\d\d|20[0-3]\d)"
+_DECADE = r"(?:(early|mid|late) )?(?:the )?(?:(\d{2}|1[89]\d0|20[0-3]0) ?s|(" + "|".join(lx.DECADE_WORDS) + "))"
+_BOUND = "|".join(sorted(map(re.escape, lx.YEAR_BOUNDS), key=len, reverse=True))
+
+
+def phrase_positions(words: Sequence[str], phrases: Iterable[str]) -> list[tuple[int, int, str]]:
+    """(start, end, phrase) of every whole-word occurrence, longest phrases first, non-overlapping."""
+    found: list[tuple[int, int, str]] = []
+    taken = [False] * len(words)
+    for phrase in sorted(set(phrases), key=lambda p: -len(p.split())):
+        parts = phrase.split()
+        n = len(parts)
+        for i in range(len(words) - n + 1):
+            if list(words[i : i + n]) == parts and not any(taken[i : i + n]):
+                found.append((i, i + n, phrase))
+                for j in range(i, i + n):
+                    taken[j] = True
+    return sorted(found)
+
+
+def has_any(words: Sequence[str], phrases: Iterable[str]) -> bool:
+    return bool(phrase_positions(words, phrases))
+
+
+@dataclass(frozen=True)
+class Genres:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    spans: tuple[tuple[int, int], ...] = ()  # word spans of every genre word and its negator
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (*self.include, *self.exclude)
+
+
+def genres(words: Sequence[str]) -> Genres:
+    """Included and excluded genres: "no horror or musicals", "anything but a comedy", "not a comedy"."""
+    hits = phrase_positions(words, lx.GENRES)
+    negators = phrase_positions(words, lx.NEGATORS)
+    include: list[str] = []
+    exclude: list[str] = []
+    spans: list[tuple[int, int]] = []
+    genre_words = {w for g in lx.GENRES for w in g.split()}
+    for start, end, phrase in hits:
+        negated = False
+        for n_start, n_end, _ in negators:
+            gap = words[n_end:start]
+            if (
+                n_end <= start
+                and len(gap) <= lx.NEGATION_WINDOW
+                and all(w in lx.NEGATION_GAP or w in genre_words for w in gap)
+            ):
+                negated = True
+                spans.append((n_start, n_end))
+        (exclude if negated else include).extend(lx.GENRES[phrase])
+        spans.append((start, end))
+    exclude = list(dict.fromkeys(exclude))
+    include = [g for g in dict.fromkeys(include) if g not in exclude]
+    return Genres(tuple(include), tuple(exclude), tuple(spans))
+
+
+@dataclass(frozen=True)
+class Years:
+    year_min: int | None = None
+    year_max: int | None = None
+    relative: str | None = None  # "newer" / "older" when said without a year
+
+
+def _decade(part: str | None, digits: str | None, word: str | None) -> tuple[int, int]:
+    if word:
+        start = lx.DECADE_WORDS[word]
+    else:
+        value = int(digits or "0")
+        start = value if value >= 100 else (2000 + value if value <= 30 else 1900 + value)
+    lo, hi = lx.DECADE_PARTS.get(part or "", (0, 9))
+    return start + lo, start + hi
+
+
+def years(text: str, anchor_year: int | None, last_year: int) -> Years:
+    """Year bounds from decades, ranges, comparisons, exact years, or "newer/older" than an anchor item."""
+    year_min: int | None = None
+    year_max: int | None = None
+    consumed = text
+    for m in re.finditer(rf"\b(?:between|from) {_YEAR} (?:and|to|until|through|till) {_YEAR}\b", text):
+        year_min, year_max = sorted((int(m.group(1)), int(m.group(2))))
+        consumed = consumed.replace(m.group(), " ")
+    for m in re.finditer(rf"\b({_BOUND}) (?:the year )?(?:{_YEAR}|{_DECADE})\b", consumed):
+        side, offset = lx.YEAR_BOUNDS[m.group(1)]
+        if m.group(2):
+            lo = hi = int(m.group(2))
+        else:
+            lo, hi = _decade(m.group(3), m.group(4), m.group(5))
+        if m.group(1) in ("from", "starting") and not m.group(2):
+            year_min, year_max = lo, hi  # "from the 2000s" is the decade, not "since 2000"
+        elif side == "min":
+            year_min = (hi if offset else lo) + offset
+        else:
+            year_max = (lo if offset else hi) + offset
+        consumed = consumed.replace(m.group(), " ")
+    for m in re.finditer(rf"\b{_DECADE}\b", consumed):
+        year_min, year_max = _decade(m.group(1), m.group(2), m.group(3))
+        consumed = consumed.replace(m.group(), " ")
+    for m in re.finditer(rf"\b(?:in |from )?{_YEAR}(?! ?s\b)\b", consumed):
+        if year_min is None and year_max is None:
+            year_min = year_max = int(m.group(1))
+    words = text.split()
+    relative = "newer" if has_any(words, lx.NEWER) else "older" if has_any(words, lx.OLDER) else None
+    if relative and year_min is None and year_max is None:
+        if relative == "newer":
+            year_min = anchor_year + 1 if anchor_year else last_year - lx.RECENT_YEARS + 1
+        else:
+            year_max = anchor_year - 1 if anchor_year else lx.OLD_BEFORE - 1
+    return Years(year_min, year_max, relative)
+
+
+def count(text: str) -> tuple[int | None, str | None]:
+    """k from "top 5", "three movies", "give me 20"; (k, note) with a note when k was capped."""
+    nouns = "|".join(sorted((*lx.ITEM_NOUNS, *lx.GENRES), key=len, reverse=True))
+    prefixes = "|".join(lx.COUNT_PREFIXES)
+    for pattern in (rf"\b(?:{prefixes}) {_NUM}\b", rf"\b{_NUM} (?:more |other |new |good |great )?(?:{nouns})\b"):
+        for m in re.finditer(pattern, text):
+            raw = m.group(1)
+            value = lx.NUMBER_WORDS.get(raw) or int(raw)
+            if re.fullmatch(_YEAR, raw):
+                continue  # "1995 movies" is a year, not a count
+            if value > MAX_K:
+                return MAX_K, f"at most {MAX_K} items per list, so showing {MAX_K}"
+            if value >= 1:
+                return value, None
+    return None, None
+
+
+@dataclass(frozen=True)
+class References:
+    ordinals: tuple[int, ...] = ()  # positions in the last list (-1 = last)
+    focus: bool = False  # "that one", "it"
+    whole_list: bool = False  # "those", "them"
+
+
+def references(words: Sequence[str]) -> References:
+    """Ordinals ("the second one", "number 3", "#3"), pronouns for the item in focus, and the whole list."""
+    ordinals: list[int] = []
+    for i, word in enumerate(words):
+        before = words[i - 1] if i else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word in lx.ORDINALS and (after in lx.REFERENCE_NOUNS or (before == "the" and word not in ("top",))):
+            if word == "first" and re.fullmatch(r"\d+|" + _NUM, after) and after not in lx.REFERENCE_NOUNS:
+                n = lx.NUMBER_WORDS.get(after) or int(after)
+                ordinals.extend(range(min(n, MAX_K)))
+            else:
+                ordinals.append(lx.ORDINALS[word])
+        elif word.isdigit() and before in ("number", "no", "movie", "film", "pick", "item", "nr", "num"):
+            ordinals.append(int(word) - 1)
+    focus = has_any(words, lx.FOCUS_PRONOUNS) or (bool(words) and words[-1] in ("that", "this"))
+    return References(tuple(dict.fromkeys(ordinals)), focus, has_any(words, lx.LIST_PRONOUNS))
+
+
+def query_words(words: Sequence[str], genre_spans: Sequence[tuple[int, int]], excluded: Sequence[str]) -> str:
+    """The content words of a request, for the retriever: no filler, no item, no filters or counts."""
+    drop = set()
+    for start, end in genre_spans:
+        phrase = " ".join(words[start:end])
+        if any(g in excluded for g in lx.GENRES.get(phrase, ())) or phrase in lx.NEGATORS:
+            drop.update(range(start, end))
+    function_words = (
+        lx.QUERY_FILLER
+        | {w for p in (*lx.NEGATORS, *lx.YEAR_BOUNDS, *lx.NUMBER_WORDS, *lx.NEWER, *lx.OLDER) for w in p.split()}
+        | set(lx.ORDINALS)
+        | set(lx.DECADE_WORDS)
+        | set(lx.DECADE_PARTS)
+        | {ITEM, "s", "year", "years", "decade"}
+    )
+    kept = [
+        w
+        for i, w in enumerate(words)
+        if i not in drop and w not in function_words and not re.fullmatch(r"\d+s?|'\d+s", w)
+    ]
+    return " ".join(kept)
