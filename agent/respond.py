@@ -103,11 +103,15 @@ def _explanation(e: dict[str, Any]) -> str:
 
 
 def _whatif(w: dict[str, Any]) -> str:
-    lines = [f"If {w['description']}:"]
-    for key, verb in (("entered", "would enter"), ("left", "would leave"), ("moved", "would move")):
+    description = str(w["description"])
+    lines = [
+        (description[:1].upper() + description[1:]) if description.lower().startswith("if ") else f"If {description}"
+    ]
+    lines[0] += ":"
+    for key, verb in (("entered", "would enter"), ("left", "would leave"), ("moved", "would move within")):
         for m in w.get(key, [])[:5]:
-            where = f"#{m['rank_before'] or '–'} → #{m['rank_after'] or '–'}"
-            lines.append(f"- {m['title']} {verb} your top {w['k']} ({where}; {m['cause']})")
+            ranks = [f"#{r}" if r is not None else "out" for r in (m["rank_before"], m["rank_after"])]
+            lines.append(f"- {m['title']} {verb} your top {w['k']} ({ranks[0]} → {ranks[1]}; {m['cause']})")
     if len(lines) == 1:
         lines.append(f"- your top {w['k']} would not change.")
     after = ", ".join(f"#{r['rank']} {r['title']}" for r in w.get("after", [])[:5])

@@ -46,3 +46,16 @@ def test_errors_and_notes_are_plain() -> None:
     text = render("item_info", [ToolOutcome("lookup_item", {}, False, None, "unknown item id: 9")], ["slow llm"])
     assert text == "I couldn't do that: unknown item id: 9\n\nNote: slow llm"
     assert render("chitchat", [], []).startswith("I'm whyrec.")
+
+
+def test_whatif_answers_list_what_enters_leaves_and_moves() -> None:
+    move = {"item_id": 1, "title": "Toy Story", "rank_before": None, "rank_after": 3, "cause": "shares Comedy"}
+    whatif = {
+        "kind": "more_genre", "description": "if you liked 5 more Comedy films", "k": 10, "intervened": [],
+        "before": [], "after": [{"item_id": 1, "title": "Toy Story", "rank": 3, "score": 0.5}],
+        "entered": [move], "left": [], "moved": [],
+    }  # fmt: skip
+    text = render_outcome(ToolOutcome("simulate_intervention", {}, True, whatif))
+    assert text.splitlines()[0] == "If you liked 5 more Comedy films:"
+    assert "- Toy Story would enter your top 10 (out → #3; shares Comedy)" in text
+    assert text.endswith("New top: #3 Toy Story.")
