@@ -7,7 +7,7 @@ whether the item leaves the top-k. The smallest such set is found greedily, stro
 influence first (as in counterfactual explanation search, e.g. Tran et al. 2021,
 https://arxiv.org/abs/2105.05008), and the final check is itself the re-ranking, so a reported
 removal is verified by construction. ``rank_after`` is the item's rank in the same request's
-top-``MAX_K`` list (None = below it).
+top-``MAX_K`` list after the removal (None = below it, or no removal found, as in the contract).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def explain_in_list(
     title = catalog.item(item_id).title
     if not anchors:  # nothing of theirs to remove: the words and popularity put it there
         return ListExplanation(
-            item_id=item_id, title=title, k=k, rank_before=rank_before, rank_after=rank_before, removal=[],
+            item_id=item_id, title=title, k=k, rank_before=rank_before, rank_after=None, removal=[],
             found=False, verified=False, influences=[], max_size=max_size, history_size=0,
         )  # fmt: skip
 
@@ -100,7 +100,7 @@ def explain_in_list(
         if _rank(resources, *without(removal), item_id, k)[0] is None:
             found = True
             break
-    rank_after = _rank(resources, *without(removal), item_id, MAX_K)[0] if found else rank_before
+    rank_after = _rank(resources, *without(removal), item_id, MAX_K)[0] if found else None
     return ListExplanation(
         item_id=item_id,
         title=title,
