@@ -36,15 +36,32 @@ def design_matrix(frame: pd.DataFrame) -> np.ndarray:
     return np.column_stack([np.ones(len(values)), (values - values.mean(axis=0)) / scale])
 
 
-def aipw_scores(x: np.ndarray, t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The per-unit AIPW scores ``psi`` and the fitted propensities ``e`` (x includes the intercept)."""
+def aipw(x: np.ndarray, t: np.ndarray, y: np.ndarray, target: str = "ate") -> tuple[float, float, np.ndarray]:
+    """The doubly robust estimate, its standard error and the propensities (x includes the intercept).
+
+    ``target`` "ate" averages over everyone; "atc" over the untreated (what featuring would do to the
+    impressions not featured today, the policy question) and "att" over the treated, with the
+    matching doubly robust scores (Mercatanti & Li 2014, https://doi.org/10.1016/j.csda.2014.05.015).
+    """
     model = LogisticRegression(C=1e4, max_iter=500, fit_intercept=False)
     ps = np.clip(model.fit(x, t).predict_proba(x)[:, 1], MIN_PS, MAX_PS)
     treated = t == 1
     m1 = x @ np.linalg.lstsq(x[treated], y[treated], rcond=None)[0]
     m0 = x @ np.linalg.lstsq(x[~treated], y[~treated], rcond=None)[0]
-    psi = m1 - m0 + t * (y - m1) / ps - (1 - t) * (y - m0) / (1 - ps)
-    return psi, ps
+    if target == "ate":
+        psi = m1 - m0 + t * (y - m1) / ps - (1 - t) * (y - m0) / (1 - ps)
+        return float(psi.mean()), float(psi.std(ddof=1) / np.sqrt(len(psi))), ps
+    if target == "atc":
+        group, share = 1 - t, np.mean(1 - t)
+        score = (1 - t) * (m1 - y) + t * (1 - ps) / ps * (y - m1)
+    elif target == "att":
+        group, share = t, np.mean(t)
+        score = t * (y - m0) - (1 - t) * ps / (1 - ps) * (y - m0)
+    else:
+        raise ValueError(f"target units {target!r} not supported by AIPW (ate, att or atc)")
+    value = float(score.sum() / group.sum())
+    influence = (score - group * value) / share
+    return value, float(influence.std(ddof=1) / np.sqrt(len(influence))), ps
 
 
 class AipwEstimator(CausalEstimator):
@@ -74,14 +91,13 @@ class AipwEstimator(CausalEstimator):
         covariates = self._encode(data[names], "observed_common_causes") if names else data[[]]
         t = (data[treatment].to_numpy() == treatment_value).astype(np.float64)
         y = data[outcome].to_numpy(dtype=np.float64)
-        psi, ps = aipw_scores(design_matrix(covariates), t, y)
-        self.std_error = float(psi.std(ddof=1) / np.sqrt(len(psi)))
-        self.propensity = ps
+        target = target_units if isinstance(target_units, str) else "ate"
+        value, self.std_error, self.propensity = aipw(design_matrix(covariates), t, y, target)
         estimate = CausalEstimate(
             data=data,
             treatment_name=self._target_estimand.treatment_variable,
             outcome_name=self._target_estimand.outcome_variable,
-            estimate=float(psi.mean()),
+            estimate=value,
             control_value=control_value,
             treatment_value=treatment_value,
             target_estimand=self._target_estimand,

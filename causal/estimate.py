@@ -40,6 +40,7 @@ from whyrec.causal.inputs import EffectInputError, UnidentifiableError
 from whyrec.causal.refute import Refutation, refute_all
 
 Z95 = 1.959963984540054
+TARGETED_METHODS = ("backdoor.aipw",)  # the methods that also estimate ATT / ATC with a valid interval
 # Propensity strata: 5 remove ~90% of the bias of one confounder (Cochran 1968, https://doi.org/10.2307/2528036);
 # 50 keep that for several confounders while leaving hundreds of rows per stratum at typical log sizes.
 NUM_STRATA = 50
@@ -155,7 +156,9 @@ def _estimator(estimand: object, method: str, n_rows: int) -> object:
     return classes[method](identified_estimand=estimand, **kwargs)
 
 
-def run_estimator(frame: pd.DataFrame, estimand: object, method: str, treatment: str, outcome: str) -> CausalEstimate:
+def run_estimator(
+    frame: pd.DataFrame, estimand: object, method: str, treatment: str, outcome: str, target_units: str = "ate"
+) -> CausalEstimate:
     """DoWhy's estimate verb on a copy (DoWhy's propensity estimators write columns into the frame)."""
     return dowhy_estimate(
         frame.copy(),
@@ -164,6 +167,7 @@ def run_estimator(frame: pd.DataFrame, estimand: object, method: str, treatment:
         identifier_name=method.split(".", 1)[0],
         estimator=_estimator(estimand, method, len(frame)),
         method_params={},
+        target_units=target_units,
     )
 
 
@@ -221,6 +225,7 @@ def estimate_effect(
     categorical: Sequence[str] = (),
     config: CausalConfig | None = None,
     true_value: float | None = None,
+    target_units: str = "ate",
 ) -> EffectEstimate:
     """Model, identify, estimate and (optionally) refute the effect of a binary ``treatment`` on ``outcome``."""
     config = config or CausalConfig()
@@ -248,7 +253,10 @@ def estimate_effect(
         warnings.simplefilter("ignore")
         model = build_model(frame, treatment, outcome, dag, covariates)
         estimand, chosen, estimand_text = identify(model, chosen)
-        estimate = run_estimator(frame, estimand, chosen, treatment, outcome)
+        if target_units != "ate" and chosen not in TARGETED_METHODS:
+            raise EffectInputError(f"{chosen} estimates only the ATE; use aipw for "
+                                   f"{target_units}")  # fmt: skip
+        estimate = run_estimator(frame, estimand, chosen, treatment, outcome, target_units)
         value = float(estimate.value)
         se = standard_error(estimate, chosen, config.bootstrap_simulations)
         found: list[str] = list(cleaned.warnings)

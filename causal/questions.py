@@ -59,7 +59,7 @@ def answer(
     if question not in QUESTIONS:
         raise EffectInputError(f"unknown effect question {question!r}; choose one of: {', '.join(QUESTIONS)}")
     config = config or CausalConfig()
-    return _cached(question, _Log(log), genre, method, config.model_dump_json())
+    return _cached(question, _Log(log), genre if question == "policy" else None, method, config.model_dump_json())
 
 
 class _Log:
@@ -85,8 +85,9 @@ def _cached(question: str, wrapped: _Log, genre: str | None, method: str | None,
     if question == "cate_activity":
         return cate(log, "activity_segment", method=method, config=config)
     if question == "policy":
-        return policy(log, _canonical_genre(log, genre), method=method, config=config)
-    return naive_vs_causal(log, method=method, config=config)
+        return policy(log, _canonical_genre(log, genre), config=config)
+    ate_answer = _cached("ate", wrapped, None, method, config_json)  # the same estimate, computed once
+    return naive_vs_causal(log, ate_answer)
 
 
 def _canonical_genre(log: ExposureLog, genre: str | None) -> str:
@@ -162,29 +163,35 @@ def cate(
     return EffectAnswer(name, None, tuple(rows), tuple(facts))
 
 
-def policy(
-    log: ExposureLog, genre: str, *, method: str | None = None, config: CausalConfig | None = None
-) -> EffectAnswer:
-    rows = _group_rows(log, "genre", [genre], method, config)
-    if not rows:
-        raise EffectInputError(f"too few impressions of {genre} (need {MIN_GROUP_ROWS}) to estimate its effect")
-    row = rows[0]
+def policy(log: ExposureLog, genre: str, *, config: CausalConfig | None = None) -> EffectAnswer:
+    """Extra watches if every impression of ``genre`` were featured: the effect on the *unfeatured* ones (ATC).
+
+    Impressions not featured today are lighter users and less popular films, whose uplift differs
+    from the genre's average, so the right per-impression effect is the ATC, estimated by AIPW.
+    """
     part = log.data[log.data["genre"] == genre]
+    if len(part) < MIN_GROUP_ROWS or part[log.treatment].nunique() < 2:
+        raise EffectInputError(f"too few impressions of {genre} (need {MIN_GROUP_ROWS}) to estimate its effect")
+    adjust = [c for c in log.common_causes if c != "genre"]
+    est = estimate_effect(part, log.treatment, log.outcome, common_causes=adjust, method="aipw", refute=False,
+                          config=config, target_units="atc")  # fmt: skip
     unfeatured = int((part[log.treatment] == 0).sum())
-    extra = row.estimate * unfeatured
+    truth = log.truth.policy_extra_watches.get(genre) if log.truth else None
+    row = GroupEffect(genre, est.n, float(part[log.treatment].mean()), est.value, est.ci_low, est.ci_high, est.naive,
+                      truth / unfeatured if truth is not None and unfeatured else None)  # fmt: skip
     facts = [
         f"featuring every {genre} impression would feature {unfeatured} more of {len(part)} impressions",
-        f"expected extra watches: {extra:.0f} (95% CI {row.ci_low * unfeatured:.0f} to {row.ci_high * unfeatured:.0f}),"
-        f" i.e. {row.estimate:+.3f} per newly featured impression",
-        "assumes newly featured impressions respond like the genre's average impression",
+        f"expected extra watches: {est.value * unfeatured:.0f} (95% CI {est.ci_low * unfeatured:.0f} to "
+        f"{est.ci_high * unfeatured:.0f}), i.e. {est.value:+.3f} per newly featured impression",
+        "estimated as the effect on the impressions not featured today (AIPW, ATC)",
     ]
-    if log.truth and genre in log.truth.policy_extra_watches:
-        facts.append(f"the simulator's true extra watches: {log.truth.policy_extra_watches[genre]:.0f}")
-    return EffectAnswer("policy", None, (row,), tuple(facts))
+    if truth is not None:
+        facts.append(f"the simulator's true extra watches: {truth:.0f}")
+    return EffectAnswer("policy", est, (row,), tuple(facts))
 
 
-def naive_vs_causal(log: ExposureLog, *, method: str | None = None, config: CausalConfig | None = None) -> EffectAnswer:
-    est = ate(log, method=method, config=config).estimate
+def naive_vs_causal(log: ExposureLog, ate_answer: EffectAnswer) -> EffectAnswer:
+    est = ate_answer.estimate
     assert est is not None
     data, t = log.data, log.treatment
     gaps = []

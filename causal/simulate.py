@@ -214,7 +214,9 @@ def load_exposure_log(config: AppConfig) -> ExposureLog:
         raise ArtifactError("the exposure log was built from another catalog: run `whyrec prepare`")
     fp = str(manifest.get("fingerprint"))
     if fp != _build_fingerprint(str(manifest.get("catalog")), config.causal):
-        raise ArtifactError("the exposure log was built with other simulator settings: run `whyrec prepare`")
+        raise ArtifactError(
+            "the exposure log was built with other simulator settings (or version): run `whyrec prepare`"
+        )
     store.verify(ARTIFACT)  # a garbled DAG or truth file would still parse
     folder = store.path(ARTIFACT)
     try:

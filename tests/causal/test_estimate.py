@@ -180,3 +180,18 @@ def test_subset_and_random_cause_refuters_fail_an_unstable_estimate() -> None:
     model, estimand, estimate = _planted(lambda d: len(d) / 100 + d.shape[1])  # moves with rows and columns
     assert not data_subset(model, estimand, estimate, se=0.05, sims=2).passed
     assert not random_common_cause(model, estimand, estimate, se=0.05, sims=2).passed
+
+
+def test_aipw_targets_the_untreated_when_asked() -> None:
+    """Heterogeneous effect (1 + x) with treated units at high x: ATC < ATE < ATT, and AIPW finds the ATC."""
+    rng = np.random.default_rng(3)
+    n = 6000
+    x = rng.normal(size=n)
+    t = (rng.random(n) < 1 / (1 + np.exp(-1.5 * x))).astype(int)
+    effect = 1 + x
+    data = pd.DataFrame({"t": t, "y": effect * t + 2 * x + rng.normal(size=n), "x": x})
+    atc = estimate_effect(data, "t", "y", common_causes=["x"], method="aipw", refute=False, target_units="atc")
+    assert atc.ci_low - 0.05 <= effect[t == 0].mean() <= atc.ci_high + 0.05
+    assert atc.value < effect.mean() - 0.3
+    with pytest.raises(EffectInputError, match="only the ATE"):
+        estimate_effect(data, "t", "y", common_causes=["x"], method="matching", refute=False, target_units="atc")

@@ -46,6 +46,7 @@ def test_policy_value_scales_the_genre_effect_by_unfeatured_impressions(log) -> 
     (row,) = result.rows
     assert row.group == "Comedy"
     assert any("true extra watches" in f for f in result.facts)
+    assert row.ci_low - 0.03 <= row.true_value <= row.ci_high + 0.03  # effect on the unfeatured (ATC)
     with pytest.raises(EffectInputError, match="needs a genre"):
         answer("policy", log, config=CONFIG)
     with pytest.raises(EffectInputError, match="no impressions of genre 'Cooking'"):
@@ -56,6 +57,7 @@ def test_naive_vs_causal_explains_the_gap(log) -> None:  # type: ignore[no-untyp
     result = answer("naive_vs_causal", log, config=CONFIG)
     assert result.estimate is not None and result.estimate.naive > result.estimate.value
     assert any("popular films and heavy users" in f for f in result.facts)
+    assert result.estimate is answer("ate", log, config=CONFIG).estimate  # reuses the cached ATE
 
 
 def test_unknown_question() -> None:
