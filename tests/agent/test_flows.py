@@ -44,3 +44,19 @@ def test_recommend_then_refer_back(make_agent: Callable[..., Agent], catalog: An
     assert all("Drama" not in catalog.item(i["item_id"]).genres for i in third.items)
     assert not {i["item_id"] for i in third.items} & {MATRIX}
     assert agent.profile("s1").genres_exclude == ["Drama"]
+
+
+def test_the_must_show_conversation_with_the_semantic_planner(app_config: Any, resources: Any, tmp_home: Any) -> None:
+    from whyrec.agent.sessions import SessionStore
+
+    agent = Agent(app_config, resources=resources, store=SessionStore.under(tmp_home))
+    first = agent.turn("something like The Matrix but from the 2000s", session_id="s1")
+    assert first.intent == "recommend" and first.items
+    assert all(2000 <= (resources.catalog.item(i["item_id"]).year or 0) <= 2009 for i in first.items)
+    assert not any("Matrix" in i["title"] for i in first.items)
+    why = agent.turn("why the first one?", session_id="s1")
+    assert why.intent == "explain"
+    assert why.explanation is not None and why.explanation["item_id"] == first.items[0]["item_id"]
+    assert why.explanation["rank_before"] == 1
+    assert why.explanation["influences"][0]["title"] == "The Matrix"  # measured by re-running without it
+    assert why.reply.startswith(f"{first.items[0]['title']} is #1 in your last list")
