@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from whyrec.agent import commands as agent_commands
+from whyrec.agent import eval_commands
 from whyrec.bench import hardening_commands
 from whyrec.catalog import commands as catalog_commands
 from whyrec.catalog import index_commands
@@ -44,6 +45,7 @@ COMMAND_MODULES = [
     effect_commands,
     explain_commands,
     agent_commands,
+    eval_commands,
     ui_commands,
     hardening_commands,
 ]

@@ -87,9 +87,15 @@ DECADE_PARTS: dict[str, tuple[int, int]] = {"early": (0, 3), "mid": (3, 6), "lat
 # Comparisons before a year: each maps to (which bound, offset added to the year).
 YEAR_BOUNDS: dict[str, tuple[str, int]] = {
     "after": ("min", 1), "since": ("min", 0), "newer than": ("min", 1), "later than": ("min", 1),
-    "post": ("min", 1), "from": ("min", 0), "starting": ("min", 0), "onwards": ("min", 0),
+    "post": ("min", 1), "starting from": ("min", 0), "starting in": ("min", 0),
     "before": ("max", -1), "until": ("max", 0), "till": ("max", 0), "up to": ("max", 0), "older than": ("max", -1),
     "earlier than": ("max", -1), "pre": ("max", -1), "prior to": ("max", -1), "by": ("max", 0),
+}  # fmt: skip
+# After a year: "1995 onwards" is a lower bound, "1980 or earlier" an upper one.
+YEAR_SUFFIXES: dict[str, str] = {
+    "on": "min", "onwards": "min", "onward": "min", "and later": "min", "or later": "min", "and after": "min",
+    "or newer": "min", "and newer": "min", "or earlier": "max", "and earlier": "max", "or older": "max",
+    "and before": "max",
 }  # fmt: skip
 # Relative to a mentioned item ("like Heat but newer"), else to the catalog's last year.
 NEWER: tuple[str, ...] = ("newer", "more recent", "recent", "modern", "latest", "new", "later")
@@ -171,7 +177,7 @@ COMMON_WORDS: frozenset[str] = _words(
     top best cool nice fun funny sad happy please pls plz okay ok hi hello hey kind kids kid man men woman women
     girl boy life day night time world home love story war may big little first second third last next tell
     similar anything everything everyone people everybody user users else maybe still why k e g how much many
-    heavy light active feature featured featuring page effect effects cause causal"""
+    heavy light active feature featured featuring page effect effects cause causal saw name names"""
 )
 # Words dropped from a recommendation's free-text query: requests and filler, not content.
 QUERY_FILLER: frozenset[str] = _words(

@@ -15,7 +15,8 @@ or quoted, and rare one-word titles only when capitalised: "a heist thriller" is
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -26,9 +27,12 @@ from whyrec.catalog.titles import ARTICLES, normalize, parse_title
 
 MAX_SPAN = 10  # tokens in the longest title looked up
 FUZZY_WORD = 78  # word-level similarity to propose a title word for a typo
-FUZZY_TITLE = 86  # span-level similarity to accept a title
+FUZZY_TITLE = 88  # span-level similarity to accept a title
 POPULAR = 30  # ratings a lowercase one-word title needs to count
+ORDINARY = 5  # overviews using a word in lower case that make it an ordinary word ("beach", "drive", "saw")
+KNOWN_WORD = 2  # overviews using a word that make it a real word, not a typo to correct
 _TOKEN = re.compile(r"\S+")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
 _YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
 # Kinds of index keys: display title, raw/alt title, title without article, series prefix. An
 # ambiguous span goes to the item with the most ratings, weighted by how directly its key names it
@@ -56,6 +60,14 @@ class Mention:
     score: float  # 100 for exact matches, the similarity ratio for fuzzy ones
     first_token: int
     last_token: int  # exclusive
+
+
+def word_usage(texts: Iterable[str]) -> dict[str, int]:
+    """In how many texts each word occurs in lower case: ordinary words do, most titles do not."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(set(_LOWER_WORD.findall(str(text))))
+    return dict(counts)
 
 
 def tokenize(message: str) -> list[Token]:
@@ -99,6 +111,7 @@ class TitleLinker:
                     by_word[word].add(key)
         self.by_word = dict(by_word)
         self.vocabulary = list(self.by_word)
+        self.usage = word_usage(items["overview"])
 
     @staticmethod
     def _keys_of(title: str, raw: str, alt: str | None) -> list[tuple[str, int]]:
@@ -155,8 +168,10 @@ class TitleLinker:
         if all(t.text in _PLAIN or t.text.isdigit() for t in span):
             return capitalised
         if last - first == 1:
-            best = max(self.popularity[i] for i, _ in entries)
-            return capitalised or best >= POPULAR or span[0].capitalised
+            if capitalised or span[0].capitalised:
+                return True
+            ordinary = self.usage.get(span[0].text, 0) >= ORDINARY
+            return not ordinary and max(self.popularity[i] for i, _ in entries) >= POPULAR
         return True
 
     def _fuzzy(self, tokens: list[Token], words: list[str]) -> list[tuple[int, int, list[tuple[int, int]], float]]:
@@ -164,6 +179,8 @@ class TitleLinker:
         for pos, word in enumerate(words):
             if word in _PLAIN or len(word) < 4 or word.isdigit() or word in self.by_word:
                 continue
+            if self.usage.get(word, 0) >= KNOWN_WORD:
+                continue  # a real word ("correlation"), not a misspelt title
             near = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD, limit=8)
             keys = {key for hit in near for key in self.by_word[hit[0]]}
             for key in keys:

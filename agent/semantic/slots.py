@@ -108,12 +108,17 @@ def years(text: str, anchor_year: int | None, last_year: int) -> Years:
             lo = hi = int(m.group(2))
         else:
             lo, hi = _decade(m.group(3), m.group(4), m.group(5))
-        if m.group(1) in ("from", "starting") and not m.group(2):
-            year_min, year_max = lo, hi  # "from the 2000s" is the decade, not "since 2000"
-        elif side == "min":
+        if side == "min":
             year_min = (hi if offset else lo) + offset
         else:
             year_max = (lo if offset else hi) + offset
+        consumed = consumed.replace(m.group(), " ")
+    suffixes = "|".join(sorted(map(re.escape, lx.YEAR_SUFFIXES), key=len, reverse=True))
+    for m in re.finditer(rf"\b(?:from |in )?{_YEAR} ({suffixes})\b", consumed):
+        if lx.YEAR_SUFFIXES[m.group(2)] == "min":
+            year_min = int(m.group(1))
+        else:
+            year_max = int(m.group(1))
         consumed = consumed.replace(m.group(), " ")
     for m in re.finditer(rf"\b{_DECADE}\b", consumed):
         year_min, year_max = _decade(m.group(1), m.group(2), m.group(3))
@@ -175,7 +180,7 @@ def references(words: Sequence[str]) -> References:
 
 def query_words(words: Sequence[str], genre_spans: Sequence[tuple[int, int]], excluded: Sequence[str]) -> str:
     """The content words of a request, for the retriever: no filler, no item, no filters or counts."""
-    drop = set()
+    drop: set[int] = set()
     for start, end in genre_spans:
         phrase = " ".join(words[start:end])
         if any(g in excluded for g in lx.GENRES.get(phrase, ())) or phrase in lx.NEGATORS:
