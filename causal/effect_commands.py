@@ -123,7 +123,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         console.print(table)
         console.print(f"true ATE (mean) {report['true_ate_mean']:.4f}; naive error {report['naive_rel_error']:.0%}")
         console.print(f"CATE by genre mean abs. error {report['cate_genre_mean_abs_error']}")
-        console.print(f"estimate + refutations {report['default_estimate_plus_refutations_s']:.1f}s")
+        console.print(
+            f"estimate + refutations {report['default_estimate_plus_refutations_s']:.1f}s wall, "
+            f"{report['default_estimate_plus_refutations_cpu_s']:.1f}s CPU"
+        )
         console.print(f"goals {report['goals']}")
 
 
