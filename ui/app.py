@@ -35,6 +35,7 @@ CSS = """
 .whyrec-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px; margin: 2px 0;}
 .whyrec-card-title {font-weight: 600;} .whyrec-card-meta, .whyrec-card-reason {font-size: 0.85em; opacity: 0.85;}
 .whyrec-whatif table {width: 100%; font-size: 0.85em;} .whyrec-caption {font-weight: 600; margin-bottom: 4px;}
+.whyrec-caption small {font-weight: normal;}
 .whyrec-whatif .up {color: #2ca02c;} .whyrec-whatif .down {color: #d62728;}
 """
 

@@ -33,29 +33,46 @@ def _title(text: str, width: int = 32) -> str:
 
 
 def why_figure(explanation: Mapping[str, Any]) -> Figure:
-    """Horizontal bars: the item's rank without each history film; films in the verified removal set are red."""
+    """Horizontal bars per history film: the item's rank without it, or its score change when no rank moves.
+
+    Films in the verified removal set are red. When every single removal leaves the rank unchanged
+    (a long history: no one film decides), ranks say nothing, so the bars show each film's influence
+    on the score instead.
+    """
     influences = list(explanation.get("influences", []))
-    removal = {r["item_id"] for r in explanation.get("removal", [])}
-    k, before = int(explanation.get("k", 10)), explanation.get("rank_before")
     fig, ax = _canvas(6.4, 0.45 * max(len(influences), 2) + 2.0)
     if not influences:
         ax.text(0.5, 0.5, "no history to remove: the request's words put it there", ha="center", va="center")
         ax.set_axis_off()
         return fig
-    labels = [f"without {_title(i['title'])}" for i in influences]
+    before = explanation.get("rank_before")
+    by_score = all(i.get("new_rank") == before for i in influences) and all(
+        i.get("score_change") is not None for i in influences
+    )
+    (_score_bars if by_score else _rank_bars)(ax, explanation, influences)
+    ax.set_yticks(range(len(influences)), [f"without {_title(i['title'])}" for i in influences], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_title(_title(f"Why {explanation.get('title', 'this item')}?", 60), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _colors(explanation: Mapping[str, Any], influences: list[dict[str, Any]]) -> list[str]:
+    removal = {r["item_id"] for r in explanation.get("removal", [])}
+    return ["#d62728" if i["item_id"] in removal else "#1f77b4" for i in influences]
+
+
+def _rank_bars(ax: Axes, explanation: Mapping[str, Any], influences: list[dict[str, Any]]) -> None:
+    k, before = int(explanation.get("k", 10)), explanation.get("rank_before")
     ranks = [OFF_LIST if i.get("new_rank") is None else int(i["new_rank"]) for i in influences]
-    colors = ["#d62728" if i["item_id"] in removal else "#1f77b4" for i in influences]
-    ax.barh(range(len(ranks)), ranks, color=colors)
+    ax.barh(range(len(ranks)), ranks, color=_colors(explanation, influences))
     for y, (rank, inf) in enumerate(zip(ranks, influences, strict=True)):
         ax.text(rank + 0.3, y, "out of top 50" if inf.get("new_rank") is None else f"#{rank}", va="center", fontsize=8)
     if before is not None:
         ax.axvline(int(before), color="black", linestyle="--", linewidth=1)
     ax.axvline(k + 0.5, color="#ff7f0e", linewidth=1.5)
     ax.set_xlim(0, max([*ranks, k, int(before or 0)]) * 1.15 + 12)  # room for the rank labels
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
-    ax.invert_yaxis()
     ax.set_xlabel("rank of the item without that film (lower is better)")
-    ax.set_title(_title(f"Why {explanation.get('title', 'this item')}?", 60), fontsize=10)
     legend = [
         Patch(color="#d62728", label="in the verified removal set"),
         Patch(color="#1f77b4", label="removed alone"),
@@ -63,8 +80,17 @@ def why_figure(explanation: Mapping[str, Any]) -> Figure:
         Line2D([], [], color="#ff7f0e", label=f"top-{k} cut-off"),
     ]
     ax.legend(handles=legend, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
-    fig.tight_layout()
-    return fig
+
+
+def _score_bars(ax: Axes, explanation: Mapping[str, Any], influences: list[dict[str, Any]]) -> None:
+    changes = [float(i["score_change"]) for i in influences]
+    ax.barh(range(len(changes)), changes, color=_colors(explanation, influences))
+    ax.axvline(0, color="grey", linewidth=0.8)
+    ax.locator_params(axis="x", nbins=4)
+    for y, change in enumerate(changes):
+        ax.text(change, y, f" {change:+.3f} ", va="center", ha="right" if change < 0 else "left", fontsize=7)
+    ax.margins(x=0.25)
+    ax.set_xlabel(f"score change without that film (rank stays #{explanation.get('rank_before')})")
 
 
 def effect_figure(effect: Mapping[str, Any]) -> Figure:
