@@ -10,7 +10,7 @@ that is robust to one odd exemplar. See Reimers & Gurevych (2019), https://arxiv
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Literal, cast
@@ -53,20 +53,27 @@ class IntentClassifier:
     """Nearest-exemplar intent; ``mask`` replaces item mentions in exemplars exactly as in messages."""
 
     def __init__(
-        self, embedder: Embedder, exemplars: list[Exemplar], mask: Callable[[str], str] = lambda s: s, top: int = 3
+        self,
+        embedder: Embedder,
+        exemplars: list[Exemplar],
+        mask: Callable[[str], str] = lambda s: s,
+        top: int = 3,
+        cue_bonus: float = 0.0,
     ) -> None:
-        self.embedder, self.mask, self.top = embedder, mask, top
+        self.embedder, self.mask, self.top, self.cue_bonus = embedder, mask, top, cue_bonus
         self.labels = np.array([INTENTS.index(e.intent) for e in exemplars])
         self.vectors = embedder.encode([mask(e.text) for e in exemplars])
 
-    def classify(self, masked_message: str) -> IntentScore:
+    def classify(self, masked_message: str, cues: Sequence[str] = ()) -> IntentScore:
+        """The best intent; ``cues`` are intents whose cue words occur, each given a small bonus."""
         with one_torch_thread():  # one short text: a second thread only spins on a busy 2-core machine
             query = self.embedder.encode([masked_message])[0]
         sims = self.vectors @ query
         scores: dict[str, float] = {}
         for n, intent in enumerate(INTENTS):
             own = np.sort(sims[self.labels == n])[::-1][: self.top]
-            scores[intent] = float(own.mean()) if len(own) else -1.0
+            bonus = self.cue_bonus if intent in cues else 0.0
+            scores[intent] = (float(own.mean()) if len(own) else -1.0) + bonus
         ranked = sorted(scores, key=scores.__getitem__, reverse=True)
         best, second = ranked[0], ranked[1]
         return IntentScore(cast(Intent, best), scores[best], scores[best] - scores[second], scores)

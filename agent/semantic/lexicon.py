@@ -188,3 +188,21 @@ QUERY_FILLER: frozenset[str] = _words(
     what whats how about maybe got have has good great nice best top some kind sort type new newer older recent
     k e g im i m d ll ve tell let s t"""
 )
+
+# Words that make an intent more likely, added to its exemplar score (CUE_BONUS): the structure of
+# a question ("what if I ...", "why ...") that a sentence embedding blurs.
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    "what_if": ("what if i", "what if my", "if i", "if i d", "imagine i", "suppose i", "pretend i", "had i",
+                "what would change", "how would my", "in my history", "from my history"),
+    "effect": ("featuring", "featured", "feature", "home page", "homepage", "front page", "banner", "promoting",
+               "promotion", "causal", "ate", "treatment effect", "everyone", "all users", "watch rates"),
+    "explain": ("why", "how come", "explain", "reason", "justify", "what made you", "led to"),
+    "item_info": ("about", "plot", "what genre", "what year", "when did", "when was", "details", "info",
+                  "describe", "who is in", "rated", "what kind of movie"),
+    "feedback": ("i loved", "i liked", "i hated", "i enjoyed", "i didn t like", "i did not", "was great",
+                 "was boring", "was terrible", "was amazing", "thumbs up", "thumbs down", "not a fan",
+                 "one of my favourites", "was overrated", "is a masterpiece", "sucked", "was dull", "was awful"),
+    "recommend": ("something", "show me", "give me", "search", "find", "more like",
+                  "similar", "but no", "but not", "without", "no more", "others", "another"),
+}  # fmt: skip
+CUE_BONUS = 0.08

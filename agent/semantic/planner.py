@@ -82,7 +82,7 @@ class SemanticPlanner:
     def __init__(self, catalog: Catalog, embedder: Embedder) -> None:
         self.catalog = catalog
         self.linker = TitleLinker(catalog)
-        self.classifier = IntentClassifier(embedder, load_exemplars(), mask=self.mask)
+        self.classifier = IntentClassifier(embedder, load_exemplars(), mask=self.mask, cue_bonus=lx.CUE_BONUS)
         years = catalog.items["year"].dropna()
         self.last_year = int(years.max()) if len(years) else 2018
         self.builders: dict[str, Callable[[Parsed], Plan]] = {
@@ -116,7 +116,8 @@ class SemanticPlanner:
         text = " ".join(words)
         anchor = self.catalog.item(mentions[0].item_id).year if mentions else None
         k, k_note = sl.count(text)
-        intent = self.classifier.classify(self.mask(message))
+        cues = [intent for intent, phrases in lx.INTENT_CUES.items() if sl.has_any(words, phrases)]
+        intent = self.classifier.classify(self.mask(message), cues)
         parsed = Parsed(
             message, words, mentions, intent, sl.genres(words), sl.years(text, anchor, self.last_year), k,
             sl.references(words), profile,

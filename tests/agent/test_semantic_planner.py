@@ -1,0 +1,113 @@
+"""The semantic planner on the labeled conversations, and the exact tool calls it emits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from whyrec.agent.evaluate import evaluate_planner, load_cases
+from whyrec.agent.semantic.intent import load_exemplars
+from whyrec.agent.semantic.planner import SemanticPlanner
+from whyrec.agent.state import SessionProfile
+from whyrec.tools.registry import build_tools
+from whyrec.tools.resources import Resources
+
+CASES = Path(__file__).resolve().parents[1] / "data" / "conversations.jsonl"
+INTENT_GOAL = 0.97
+HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
+
+
+@pytest.fixture(scope="module")
+def planner(catalog: Any) -> SemanticPlanner:
+    from whyrec.catalog.embed import load_embedder
+
+    return SemanticPlanner(catalog, load_embedder())
+
+
+def test_labeled_set_is_large_varied_and_apart_from_the_exemplars() -> None:
+    cases = load_cases(CASES)
+    assert len(cases) >= 150
+    intents = {c.expect.intent for c in cases}
+    assert intents == {"recommend", "explain", "what_if", "effect", "item_info", "feedback", "chitchat"}
+    assert any(c.history for c in cases) and any(c.user_id for c in cases) and any(c.user_id is None for c in cases)
+    exemplars = {e.text.lower() for e in load_exemplars()}
+    assert not [c.id for c in cases if c.message.lower() in exemplars]  # no case is graded on its own exemplar
+
+
+def test_intent_accuracy_and_slots_on_the_labeled_set(planner: SemanticPlanner, catalog: Any) -> None:
+    report = evaluate_planner(planner, load_cases(CASES), catalog)
+    assert report.intent_accuracy >= INTENT_GOAL, report.failures
+    assert report.slot_accuracy is not None and report.slot_accuracy >= INTENT_GOAL, report.failures
+
+
+def test_calls_fit_the_real_tool_schemas(planner: SemanticPlanner, app_config: Any, catalog: Any) -> None:
+    tools = {t.name: t for t in build_tools(Resources(app_config, catalog=catalog))}
+    profile = SessionProfile(last_items=[HEAT, MATRIX, PULP], last_intent="recommend")
+    for case in load_cases(CASES):
+        for call in planner.plan(case.message, profile).tool_calls:
+            schema = tools[call["name"]].args_schema
+            schema.model_validate(call["args"])  # type: ignore[union-attr]
+            assert call["id"] and isinstance(call["id"], str)
+
+
+def test_must_show_message(planner: SemanticPlanner) -> None:
+    plan = planner.plan("something like The Matrix but from the 2000s", SessionProfile())
+    assert plan.intent == "recommend"
+    assert plan.tool_calls[0]["name"] == "recommend"
+    args = plan.tool_calls[0]["args"]
+    assert (args["like_item_ids"], args["year_min"], args["year_max"]) == ([MATRIX], 2000, 2009)
+
+
+def test_references_resolve_against_the_profile(planner: SemanticPlanner) -> None:
+    profile = SessionProfile(last_items=[HEAT, MATRIX, PULP], last_intent="recommend")
+    why = planner.plan("why the second one?", profile).tool_calls[0]
+    assert (why["name"], why["args"]["item_id"]) == ("explain_recommendation", MATRIX)
+    assert planner.plan("why that one?", profile).tool_calls[0]["args"]["item_id"] == HEAT
+    after_explain = profile.model_copy(update={"last_explained": PULP, "last_intent": "explain"})
+    assert planner.plan("tell me more about it", after_explain).tool_calls[0]["args"] == {"item_id": PULP}
+    bad = planner.plan("I didn't like the third one", profile).tool_calls[0]
+    assert bad["args"] == {"item_id": PULP, "liked": False}
+    more = planner.plan("more like those", profile).tool_calls[0]["args"]
+    assert more["like_item_ids"] == [HEAT, MATRIX, PULP]
+
+
+def test_a_refinement_keeps_the_last_request_and_a_new_one_does_not(planner: SemanticPlanner) -> None:
+    last = {"query": None, "like_item_ids": [MATRIX], "k": 10, "genres_include": [], "genres_exclude": []}
+    last |= {"year_min": 2000, "year_max": 2009}
+    profile = SessionProfile(last_items=[HEAT], last_intent="recommend", last_request=last)
+    refined = planner.plan("more, but no dramas", profile).tool_calls[0]["args"]
+    assert refined["like_item_ids"] == [MATRIX] and refined["genres_exclude"] == ["Drama"]
+    assert (refined["year_min"], refined["year_max"]) == (2000, 2009)
+    fresh = planner.plan("something like Toy Story", profile).tool_calls[0]["args"]
+    assert fresh["like_item_ids"] == [TOY_STORY] and fresh["year_min"] is None
+
+
+def test_nothing_to_act_on_gives_a_note_not_a_guess(planner: SemanticPlanner) -> None:
+    plan = planner.plan("tell me about Zxqwv Blorp", SessionProfile())
+    assert plan.intent == "item_info" and plan.tool_calls == [] and "Zxqwv Blorp" in plan.notes[0]
+    explain = planner.plan("why the first one?", SessionProfile())
+    assert explain.tool_calls == [] and explain.notes
+    assert planner.plan("   ", SessionProfile()).intent == "chitchat"
+
+
+def test_effect_questions_map_to_question_kinds(planner: SemanticPlanner) -> None:
+    def args(message: str) -> dict[str, Any]:
+        return planner.plan(message, SessionProfile()).tool_calls[0]["args"]  # type: ignore[no-any-return]
+
+    assert args("what if we featured documentaries to everyone") == {
+        "question": "policy",
+        "genre": "Documentary",
+        "method": None,
+    }
+    assert args("does featuring work better for heavy users?")["question"] == "cate_activity"
+    assert args("estimate the effect of featuring with propensity score matching")["method"] == (
+        "backdoor.propensity_score_matching"
+    )
+
+
+def test_the_shipped_file_is_valid_json_lines() -> None:
+    for line in CASES.read_text("utf-8").splitlines():
+        assert set(json.loads(line)) == {"id", "user_id", "history", "message", "expect"}

@@ -1,0 +1,161 @@
+"""Slot extraction and title linking, one extractor at a time (no embedder needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from whyrec.agent.semantic import slots as sl
+from whyrec.agent.semantic.mentions import TitleLinker
+
+LAST_YEAR = 2018
+
+
+def words(text: str) -> list[str]:
+    return text.lower().replace(",", " ").replace("-", " ").replace("'", " ").split()
+
+
+@pytest.mark.parametrize(
+    ("text", "include", "exclude"),
+    [
+        ("no horror", (), ("Horror",)),
+        ("anything but musicals", (), ("Musical",)),
+        ("a crime film, not a comedy", ("Crime",), ("Comedy",)),
+        ("no horror or musicals", (), ("Horror", "Musical")),
+        ("sci-fi without war", ("Sci-Fi",), ("War",)),
+        ("romantic comedies", ("Romance", "Comedy"), ()),
+        ("rom-com but nothing scary", ("Comedy", "Romance"), ("Horror",)),
+        ("i don't like horror, suggest a thriller", ("Thriller",), ("Horror",)),
+        ("a comedy that isn't a romance", ("Comedy",), ("Romance",)),
+    ],
+)
+def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
+    found = sl.genres(words(text))
+    assert (set(found.include), set(found.exclude)) == (set(include), set(exclude))
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "bounds"),
+    [
+        ("from the 2000s", None, (2000, 2009)),
+        ("90s", None, (1990, 1999)),
+        ("the nineties", None, (1990, 1999)),
+        ("late 80s", None, (1986, 1989)),
+        ("early 2000s", None, (2000, 2003)),
+        ("after 2010", None, (2011, None)),
+        ("since 2015", None, (2015, None)),
+        ("before 1980", None, (None, 1979)),
+        ("between 1990 and 2005", None, (1990, 2005)),
+        ("in 1994", None, (1994, 1994)),
+        ("1995 onwards", None, (1995, None)),
+        ("before the 80s", None, (None, 1979)),
+        ("after the 90s", None, (2000, None)),
+        ("newer", 1995, (1996, None)),
+        ("older", 1979, (None, 1978)),
+        ("more recent", None, (2014, None)),
+        ("a heist thriller", None, (None, None)),
+    ],
+)
+def test_years_and_decades(text: str, anchor: int | None, bounds: tuple[int | None, int | None]) -> None:
+    found = sl.years(" ".join(words(text)), anchor, LAST_YEAR)
+    assert (found.year_min, found.year_max) == bounds
+
+
+@pytest.mark.parametrize(
+    ("text", "k"),
+    [
+        ("top 5", 5),
+        ("three movies", 3),
+        ("give me 20", 20),
+        ("a couple of mysteries", 2),
+        ("5 comedies", 5),
+        ("1995 movies", None),
+        ("something good", None),
+        ("top 1000000 movies", 50),
+    ],
+)
+def test_counts(text: str, k: int | None) -> None:
+    assert sl.count(" ".join(words(text)))[0] == k
+
+
+def test_a_capped_count_says_so() -> None:
+    k, note = sl.count("top 100 comedies")
+    assert k == 50 and note and "50" in note
+
+
+@pytest.mark.parametrize(
+    ("text", "ordinals", "focus", "whole"),
+    [
+        ("why the second one", (1,), False, False),
+        ("the 3rd movie", (2,), False, False),
+        ("why number 4", (3,), False, False),
+        ("the last one", (-1,), False, False),
+        ("the first two", (0, 1), False, False),
+        ("why that one", (), True, False),
+        ("more like those", (), False, True),
+        ("a heist thriller", (), False, False),
+    ],
+)
+def test_references(text: str, ordinals: tuple[int, ...], focus: bool, whole: bool) -> None:
+    refs = sl.references(words(text))
+    assert (refs.ordinals, refs.focus, refs.whole_list) == (ordinals, focus, whole)
+
+
+def test_query_keeps_content_and_drops_filters() -> None:
+    w = words("recommend me a clever heist movie from the 90s, no horror")
+    found = sl.genres(w)
+    query = sl.query_words(w, found.spans, found.exclude)
+    assert query.split() == ["clever", "heist"]
+
+
+@pytest.fixture(scope="module")
+def linker(catalog: Any) -> TitleLinker:
+    return TitleLinker(catalog)
+
+
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [
+        ("something like the matrix", "The Matrix (1999)"),
+        ("Matrix, The (1999)", "The Matrix (1999)"),
+        ("I loved matrx", "The Matrix (1999)"),
+        ("Heat (1995)", "Heat (1995)"),
+        ("films like Heat", "Heat (1995)"),
+        ("what's the shawshank redemtion about", "The Shawshank Redemption (1994)"),
+        ("movies like Se7en", "Seven (1995)"),
+        ("lord of the rings", "The Lord of the Rings: The Fellowship of the Ring (2001)"),
+        ("what if I hadn't watched Star Wars?", "Star Wars: Episode IV - A New Hope (1977)"),
+        ("pulp fictoin was great", "Pulp Fiction (1994)"),
+        ("I loved Up", "Up (2009)"),
+    ],
+)
+def test_titles_link_exactly_fuzzily_and_by_year(linker: TitleLinker, catalog: Any, message: str, label: str) -> None:
+    found = linker.link(message)
+    assert [catalog.item(m.item_id).label for m in found] == [label]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a heist thriller with a twist",
+        "search for a movie about a shark terrorizing a beach town",
+        "recommend me 5 comedies from the 90s",
+        "top 3 thrillers after 2010",
+        "what if I never saw that",
+        "what's your name",
+        "is the correlation between featuring and watching misleading",
+        "I want a love story",
+    ],
+)
+def test_ordinary_words_are_not_titles(linker: TitleLinker, message: str) -> None:
+    assert linker.link(message) == []
+
+
+def test_a_year_picks_among_remakes(linker: TitleLinker, catalog: Any) -> None:
+    items = catalog.items[catalog.items["year"].notna()]
+    years = items.groupby("title")["year"].agg(lambda y: y.nunique() == len(y) > 1).astype(bool)
+    title = years[years].index[0]  # a title with several films, each from another year
+    remakes = items[items["title"] == title]
+    for item_id, year in zip(remakes.index, remakes["year"], strict=True):
+        assert [m.item_id for m in linker.link(f'"{title}" ({year})')] == [int(item_id)]
