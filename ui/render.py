@@ -57,7 +57,7 @@ def reply_message(reply: str, notes: Sequence[str] = ()) -> gr.ChatMessage:
     return gr.ChatMessage(role="assistant", content=text)
 
 
-def _genres(genres: Iterable[str], limit: int = 3) -> str:
+def _genres(genres: Iterable[str], limit: int = 4) -> str:
     return ", ".join(list(genres)[:limit])
 
 
