@@ -21,7 +21,10 @@ def _table(title: str, report: dict[str, Any]) -> Table:
         if key not in ("per_intent", "failures"):
             table.add_row(key, "—" if value is None else str(value))
     for intent, row in report["per_intent"].items():
-        table.add_row(f"  {intent}", f"{row['accuracy']:.1%} of {row['cases']}")
+        table.add_row(
+            f"  {intent}",
+            f"{row['accuracy']:.1%} of {row['cases']}, p50 {row['latency_p50_ms']} ms, p95 {row['latency_p95_ms']} ms",
+        )
     table.add_row("failures", ", ".join(f["id"] for f in report["failures"]) or "none")
     return table
 

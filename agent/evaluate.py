@@ -187,7 +187,12 @@ def summarise(results: list[CaseResult], k: int, warmup_ms: float) -> Report:
     per_intent: dict[str, dict[str, float]] = {}
     for intent in sorted({r.expected_intent for r in labeled if r.expected_intent}):
         own = [r for r in labeled if r.expected_intent == intent]
-        per_intent[intent] = {"cases": len(own), "accuracy": round(sum(r.intent == intent for r in own) / len(own), 4)}
+        per_intent[intent] = {
+            "cases": len(own),
+            "accuracy": round(sum(r.intent == intent for r in own) / len(own), 4),
+            "latency_p50_ms": _percentile([r.latency_ms for r in own], 0.5),
+            "latency_p95_ms": _percentile([r.latency_ms for r in own], 0.95),
+        }
     slots = [r.slots_ok for r in results if r.slots_ok is not None]
     checked = sum(r.checked for r in results)
     failures = [
