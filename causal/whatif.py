@@ -189,9 +189,12 @@ class _Causes:
             g, count = max(common.items(), key=lambda e: (e[1], e[0]), default=("", 0))
             if count:
                 return f"shares {g} with {count} of the {len(added)} added films"
-        best = int(np.argmax(shared_users)) if len(shared_users) else 0
+        # the strongest link as LightGCN weighs it: shared raters / sqrt(degree x degree), ties by order
+        degrees = np.asarray(self.cols.sum(axis=0)).ravel() * max(float(self.by_item[:, [pos]].sum()), 1.0)
+        best = int(np.argmax(shared_users / np.sqrt(np.maximum(degrees, 1.0)))) if len(shared_users) else 0
         if not len(shared_users) or shared_users[best] == 0:
             return "no rater in common with the changed films (it moved as the list around it changed)"
         label = self.catalog.item(self.intervened[best]).label
         verb = "lost its link through the removed" if self.remove else "gained a link through the added"
-        return f"{verb} {label} ({int(shared_users[best])} raters in common)"
+        count = int(shared_users[best])
+        return f"{verb} {label} ({count} rater{'s' if count != 1 else ''} in common)"
