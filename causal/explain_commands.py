@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 def show_explanation(e: Explanation) -> None:
     out = Console()
     if e.found:
-        names = ", ".join(r.title for r in e.removal)
+        titles = [r.title for r in e.removal]
+        names = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
         out.print(
             f"Without your ratings of {names}, {e.title} falls from #{e.rank_before} to #{e.rank_after} (verified)."
         )
