@@ -81,8 +81,8 @@ def _explanation(e: dict[str, Any]) -> str:
         text = f"{e['title']} is {where}. Without {without}, it falls from #{e['rank_before']} to {after}{checked}."
     elif chat and not e.get("history_size"):
         text = (
-            f"{e['title']} is {where} because of your request's words and its popularity: you haven't told me "
-            "any film you like yet, so nothing of yours put it there."
+            f"{e['title']} is {where} because of your request's words and its popularity, not because of a "
+            "film you named in this chat (you named none), so there is nothing of yours to remove."
         )
     else:
         yours = "the films you told me about" if chat else "your ratings"

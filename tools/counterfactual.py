@@ -28,7 +28,10 @@ def explain_recommendation(resources: Resources, identity: Identity, args: Expla
 
     Verified by re-ranking without them; also lists the single most influential ratings.
     """
-    if identity.user_id is None:  # a chat user: intervene on the list they saw (see list_counterfactual)
+    k = None if identity.user_id is None else explained_k(resources, identity, args)
+    if k is None:
+        # A chat user, or a MovieLens user whose item came from the text match rather than their
+        # taste (below their own LightGCN top-MAX_K): intervene on the list they saw instead.
         from whyrec.tools.list_counterfactual import explain_in_list
         from whyrec.tools.recommend import RecommendArgs
 
@@ -46,15 +49,17 @@ def explain_recommendation(resources: Resources, identity: Identity, args: Expla
         resources.ranker,
         identity.user,
         args.item_id,
-        k=explained_k(resources, identity, args),
+        k=k,
         max_size=settings.explain_max_size,
         beam=settings.explain_beam,
         m=settings.influences_shown,
     )
 
 
-def explained_k(resources: Resources, identity: Identity, args: ExplainArgs) -> int:
+def explained_k(resources: Resources, identity: Identity, args: ExplainArgs) -> int | None:
     """The list length to explain against: ``k``, or the item's own rank when it is lower but within MAX_K.
+
+    None when the item is below the person's LightGCN top-MAX_K and a last list exists to explain it in.
 
     A recommended item got there by the hybrid blend (text match + taste); its rank in the person's
     own LightGCN ranking can be below ``k``. Explaining against a list that ends at that rank keeps
@@ -62,7 +67,9 @@ def explained_k(resources: Resources, identity: Identity, args: ExplainArgs) -> 
     """
     ranking = resources.ranker.recommend(identity.user, k=MAX_K)
     rank = next((s.rank for s in ranking.items if s.item_id == args.item_id), None)
-    return max(args.k, rank) if rank is not None else args.k
+    if rank is None:
+        return None if identity.last_request else args.k
+    return max(args.k, rank)
 
 
 class WhatIfArgs(ToolArgs):

@@ -30,7 +30,7 @@ def test_chat_users_hear_about_the_films_they_named() -> None:
     text = render_outcome(ToolOutcome("explain_recommendation", {}, True, chat))
     assert "#2 in your last list. Without The Matrix and Toy Story, it falls from #2 to out of the list" in text
     nothing = {**chat, "found": False, "removal": [], "history_size": 0, "influences": []}
-    assert "haven't told me any film" in render_outcome(ToolOutcome("explain_recommendation", {}, True, nothing))
+    assert "you named none" in render_outcome(ToolOutcome("explain_recommendation", {}, True, nothing))
 
 
 def test_effect_answers_give_estimate_ci_method_refutations_and_naive() -> None:
