@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +57,26 @@ def assert_bystander_untouched(agent: Agent) -> None:
     assert agent.profile(BYSTANDER) == BYSTANDER_PROFILE
     assert agent.store.feedback(BYSTANDER) == []
     assert agent.store.history(BYSTANDER) == []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def memoised_effects() -> Iterator[None]:
+    """Effect answers computed once per (question, genre, method) in a module.
+
+    A DoWhy estimate with refutations takes seconds; the hardening tests send dozens of effect
+    questions whose arguments (what the tool lets through) are what matters, not re-estimating.
+    """
+    from whyrec.causal import questions
+
+    cache: dict[str, Any] = {}
+    real = questions.answer
+
+    def answer(question: str, log: Any, **kwargs: Any) -> Any:
+        key = repr((question, sorted(kwargs.items(), key=lambda kv: kv[0])))
+        if key not in cache:
+            cache[key] = real(question, log, **kwargs)
+        return cache[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(questions, "answer", answer)
+        yield

@@ -101,14 +101,14 @@ def semantic_agent(make_hardened_agent: Callable[..., Agent]) -> Agent:
     return make_hardened_agent()
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=200)
 @given(message=messages)
 def test_any_message_gets_a_clear_reply(semantic_agent: Agent, message: str) -> None:
     result = semantic_agent.turn(message, session_id="fuzz-messages")
     check_reply(semantic_agent, result, "fuzz-messages")
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=300)
 @given(message=st.one_of(filled, any_text), user_id=st.integers(-(10**9), 10**9) | st.sampled_from([0, 611, 5, 1]))
 def test_any_user_id_gets_a_clear_reply(semantic_agent: Agent, message: str, user_id: int) -> None:
     result = semantic_agent.turn(message, session_id="fuzz-users", user_id=user_id)
