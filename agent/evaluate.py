@@ -281,6 +281,9 @@ def evaluate_agent(
     """Every case through ``Agent.turn`` in its own session: replayed history, then the scored message."""
     results = []
     start = time.perf_counter()
+    warm = getattr(agent, "warm", None)  # Agent.warm loads catalog, ranker, index and embedder now
+    if callable(warm):
+        warm()
     agent.turn("hello", session_id=f"{run_id}-warmup")
     warmup_ms = (time.perf_counter() - start) * 1000
     for n, case in enumerate(cases):
