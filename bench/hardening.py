@@ -8,12 +8,14 @@ must be whole: consecutive, with the profile agreeing with them, and SQLite's in
 
 ``load``: starts the real app (``whyrec chat`` on a free loopback port) or targets ``--url``, and
 drives concurrent sessions through its JSON API (``POST /api/ask``). Each session likes a distinct,
-little-known film; that title must never appear in another session's replies. The run is bounded in
-requests (sessions x turns) and in time, and stops by itself.
+little-known film; that title must never appear in another session's replies, unless that session's
+own tools returned it (a recommendation or a what-if list; counted apart). The run is bounded in requests (sessions x
+turns) and in time, and stops by itself.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -103,11 +105,11 @@ TURNS = [
 
 
 def distinct_titles(config: Any, n: int, seed: int = 0) -> list[str]:
-    """``n`` little-known films with unique titles (popularity rank past 2,000), one per session."""
+    """``n`` little-known films with unique titles (popularity rank past 5,000), one per session."""
     from whyrec.catalog.commands import load
 
     items = load(config).items
-    ranked = items.sort_values("popularity", ascending=False).iloc[2000:]
+    ranked = items.sort_values("popularity", ascending=False).iloc[5000:]
     unique = ranked[~ranked["title"].duplicated(keep=False) & (ranked["title"].str.len() >= 8)]
     return [str(t) for t in unique.sample(n=n, random_state=seed)["title"]]
 
@@ -168,7 +170,7 @@ def drive(url: str, titles: list[str], turns: int, deadline_s: float, request_ti
     stop_at = time.monotonic() + deadline_s
     latencies: list[float] = []
     errors: list[str] = []
-    replies: dict[int, list[str]] = {n: [] for n in range(len(titles))}
+    replies: dict[int, list[tuple[str, str]]] = {n: [] for n in range(len(titles))}  # (reply, titles it listed)
     skipped = 0
     lock = threading.Lock()
 
@@ -185,13 +187,17 @@ def drive(url: str, titles: list[str], turns: int, deadline_s: float, request_ti
                 try:
                     response = client.post("/api/ask", json=body)
                     took = time.perf_counter() - start
-                    reply = response.json().get("reply", "") if response.status_code == 200 else ""
+                    data = response.json() if response.status_code == 200 else {}
+                    reply = str(data.get("reply", ""))
+                    outputs = {k: data.get(k) for k in ("items", "explanation", "whatif", "effect")}
+                    listed = json.dumps(outputs, ensure_ascii=False)  # what this session's own tools returned
                     problem = None if reply.strip() else f"HTTP {response.status_code}: {response.text[:200]}"
-                except httpx.HTTPError as exc:
-                    took, reply, problem = time.perf_counter() - start, "", f"{type(exc).__name__}: {exc}"
+                except (httpx.HTTPError, ValueError) as exc:
+                    took, reply, listed = time.perf_counter() - start, "", ""
+                    problem = f"{type(exc).__name__}: {exc}"
                 with lock:
                     latencies.append(took)
-                    replies[n].append(reply)
+                    replies[n].append((reply, listed))
                     if problem:
                         errors.append(problem)
 
@@ -199,11 +205,20 @@ def drive(url: str, titles: list[str], turns: int, deadline_s: float, request_ti
     with ThreadPoolExecutor(max_workers=len(titles)) as pool:
         list(pool.map(session, range(len(titles))))
     wall = time.perf_counter() - start
-    leaks = [
-        {"title": titles[n], "of_session": n, "seen_in_session": m}
+    # A title in another session's own tool outputs (recommended, or in a what-if's before/after lists) is not
+    # a leak: little-known films still get recommended. One its reply mentions without its tools returning it is.
+    mentions = [
+        (n, m, titles[n].lower() in listed.lower(), reply)
         for n in replies
         for m, said in replies.items()
-        if m != n and any(titles[n].lower() in r.lower() for r in said)
+        if m != n
+        for reply, listed in said
+        if titles[n].lower() in reply.lower()
+    ]
+    leaks = [
+        {"title": titles[n], "of_session": n, "seen_in_session": m, "reply": reply[:300]}
+        for n, m, own, reply in mentions
+        if not own
     ]
     ms = sorted(x * 1000 for x in latencies)
     return {
@@ -217,6 +232,7 @@ def drive(url: str, titles: list[str], turns: int, deadline_s: float, request_ti
         "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1) if ms else None,
         "max_ms": round(ms[-1], 1) if ms else None,
         "cross_session_leaks": leaks,
+        "recommended_to_other_sessions": sum(own for _, _, own, _ in mentions),
     }
 
 
