@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,8 @@ from whyrec.catalog.model import Catalog
 from whyrec.catalog.vectorstore import open_client
 from whyrec.config import AppConfig, load_config
 
-CHROMA = shutil.which("chroma")
+# The venv's own script first: `make test` runs the venv's python without activating the venv.
+CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
 
 
 def _free_port() -> int:
