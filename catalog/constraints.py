@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from whyrec.catalog.errors import WhyrecError
 
 if TYPE_CHECKING:
@@ -43,6 +45,26 @@ class Constraints:
     def admits(self, item: Item) -> bool:
         """Whether ``item`` meets every constraint (items with no year fail any year bound)."""
         return self.admits_values(item.item_id, item.genres, item.year)
+
+    def mask(self, catalog: Catalog) -> np.ndarray:
+        """:meth:`admits` for every item at once: a boolean mask over ``catalog.item_ids``."""
+        keep = np.ones(catalog.n_items, dtype=bool)
+        for genre in self.genres_include:
+            keep &= catalog.genre_mask(genre)
+        for genre in self.genres_exclude:
+            keep &= ~catalog.genre_mask(genre)
+        if self.has_year_bound:
+            years = catalog.years
+            keep &= ~np.isnan(years)
+            if self.year_min is not None:
+                keep &= years >= self.year_min
+            if self.year_max is not None:
+                keep &= years <= self.year_max
+        if self.exclude_ids:
+            ids = np.asarray(self.exclude_ids, dtype=np.int64)
+            pos = np.minimum(np.searchsorted(catalog.item_ids, ids), catalog.n_items - 1)
+            keep[pos[catalog.item_ids[pos] == ids]] = False
+        return keep
 
     def admits_values(self, item_id: int, genres: tuple[str, ...] | list[str], year: int | None) -> bool:
         """:meth:`admits` on raw values, for callers that hold catalog rows rather than Items."""

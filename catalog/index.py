@@ -15,7 +15,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -124,6 +125,8 @@ class ItemIndex:
         self.collection = coll
         self.catalog = catalog
         self._ef = MiniLMEmbeddingFunction()
+        # A turn embeds its query for the search and again for the blend: remember recent ones.
+        self.encode = lru_cache(maxsize=256)(self._encode)  # type: ignore[method-assign]
 
     @classmethod
     def open(cls, config: AppConfig, catalog: Catalog) -> ItemIndex:
@@ -154,7 +157,7 @@ class ItemIndex:
         if not query.strip():
             return self._browse(valid, k)
         result = self.collection.query(
-            query_texts=[query],
+            query_embeddings=[self.encode(query)],
             n_results=k,
             where=where_filter(valid),
             include=["distances"],  # type: ignore[arg-type]
@@ -193,8 +196,13 @@ class ItemIndex:
         return self._hits(result["ids"][0], (result["distances"] or [[]])[0], valid)
 
     def encode(self, text: str) -> np.ndarray:
-        """The query vector of ``text`` (unit length), as :meth:`search` embeds it."""
-        return np.asarray(self._ef([text])[0], dtype=np.float32)
+        """The query vector of ``text`` (unit length), as :meth:`search` embeds it (memoised per index)."""
+        return self._encode(text)
+
+    def _encode(self, text: str) -> np.ndarray:
+        vector = np.asarray(self._ef([text])[0], dtype=np.float32)
+        vector.flags.writeable = False  # shared by the memo: nobody may change it
+        return vector
 
     def vectors(self, item_ids: Sequence[int]) -> np.ndarray:
         """Stored unit vectors of ``item_ids``, in that order; ArtifactError if one is not indexed."""
@@ -224,14 +232,13 @@ class ItemIndex:
         self, ids: Sequence[str], distances: Sequence[float], valid: Constraints, limit: int | None = None
     ) -> list[Hit]:
         """Hits in order, re-checked against the constraints (defence in depth: they are hard)."""
-        items = self.catalog.items
+        catalog = self.catalog
+        allowed = valid.mask(catalog)
+        positions = catalog.item_index([int(i) for i in ids]) if len(ids) else np.zeros(0, dtype=np.int64)
         hits: list[Hit] = []
-        for raw_id, distance in zip(ids, distances, strict=True):
-            item_id = int(raw_id)
-            row: Any = items.loc[item_id]
-            year = None if pd.isna(row["year"]) else int(row["year"])
-            if valid.admits_values(item_id, row["genres"], year):
-                hits.append(Hit(item_id=item_id, title=str(row["title"]), score=float(1.0 - distance)))
+        for raw_id, pos, distance in zip(ids, positions, distances, strict=True):
+            if allowed[pos]:
+                hits.append(Hit(item_id=int(raw_id), title=str(catalog.titles[pos]), score=float(1.0 - distance)))
             if limit is not None and len(hits) >= limit:
                 break
         return hits

@@ -69,6 +69,29 @@ class Catalog:
         """All genres in the catalog, sorted, without MovieLens' "(no genres listed)"."""
         return sorted({g for gs in self.items["genres"] for g in gs})
 
+    @cached_property
+    def years(self) -> np.ndarray:
+        """Release years aligned with ``item_ids`` (float, NaN where unknown), for vectorised filters."""
+        return self.items["year"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+
+    @cached_property
+    def titles(self) -> np.ndarray:
+        """Display titles aligned with ``item_ids``."""
+        return self.items["title"].to_numpy(dtype=object)
+
+    @cached_property
+    def _genre_masks(self) -> dict[str, np.ndarray]:
+        masks = {g: np.zeros(self.n_items, dtype=bool) for g in self.genres}
+        for pos, genres in enumerate(self.items["genres"]):
+            for g in genres:
+                masks[g][pos] = True
+        return masks
+
+    def genre_mask(self, genre: str) -> np.ndarray:
+        """Boolean mask over ``item_ids`` of the items carrying ``genre`` (all False for an unknown genre)."""
+        mask = self._genre_masks.get(genre)
+        return mask if mask is not None else np.zeros(self.n_items, dtype=bool)
+
     def has_item(self, item_id: int) -> bool:
         return int(item_id) in self.items.index
 

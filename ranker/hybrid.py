@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.errors import WhyrecError
@@ -56,16 +55,7 @@ class HybridResult:
 
 def admissible(catalog: Catalog, constraints: Constraints) -> np.ndarray:
     """Boolean mask over ``catalog.item_ids`` of the items that meet ``constraints``."""
-    items = catalog.items
-    years = [None if pd.isna(y) else int(y) for y in items["year"]]
-    return np.fromiter(
-        (
-            constraints.admits_values(int(i), g, y)
-            for i, g, y in zip(catalog.item_ids, items["genres"], years, strict=True)
-        ),
-        dtype=bool,
-        count=catalog.n_items,
-    )
+    return constraints.mask(catalog)
 
 
 def _normalise(values: np.ndarray) -> np.ndarray:

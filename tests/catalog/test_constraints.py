@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whyrec.catalog.constraints import ConstraintError, Constraints
 from whyrec.catalog.errors import WhyrecError
@@ -61,3 +63,20 @@ def test_describe_and_with_excluded() -> None:
     assert c.describe() == ["genre: Comedy", "not Horror", "year 1990–1999"]
     assert c.with_excluded([5, 6]).exclude_ids == (5, 6)
     assert Constraints().is_empty and not c.is_empty
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    include=st.lists(st.sampled_from(["Comedy", "Drama", "Horror", "Documentary", "Sci-Fi", "Nope"]), max_size=2),
+    exclude=st.lists(st.sampled_from(["Comedy", "Drama", "Horror", "Romance", "Nope"]), max_size=2),
+    year_min=st.one_of(st.none(), st.integers(1900, 2020)),
+    span=st.one_of(st.none(), st.integers(0, 40)),
+    exclude_ids=st.lists(st.sampled_from([1, 2, 6, 2571, 999999999]), max_size=3),
+)
+def test_vectorised_mask_agrees_with_admits(catalog, include, exclude, year_min, span, exclude_ids) -> None:
+    year_max = None if span is None or year_min is None else year_min + span
+    constraints = Constraints(tuple(include), tuple(exclude), year_min, year_max, tuple(exclude_ids))
+    mask = constraints.mask(catalog)
+    sample = catalog.item_ids[::97].tolist() + [i for i in exclude_ids if catalog.has_item(i)]
+    for item_id in sample:
+        assert mask[catalog.item_index([item_id])[0]] == constraints.admits(catalog.item(item_id)), item_id
