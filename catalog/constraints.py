@@ -34,6 +34,17 @@ class Constraints:
     year_max: int | None = None
     exclude_ids: tuple[int, ...] = ()
 
+    @classmethod
+    def from_options(
+        cls,
+        genres_include: Iterable[str] | None = None,
+        genres_exclude: Iterable[str] | None = None,
+        year_min: int | None = None,
+        year_max: int | None = None,
+    ) -> Constraints:
+        """From optional command-line lists (typer gives None for an option that was not used)."""
+        return cls(tuple(genres_include or ()), tuple(genres_exclude or ()), year_min, year_max)
+
     @property
     def has_year_bound(self) -> bool:
         return self.year_min is not None or self.year_max is not None

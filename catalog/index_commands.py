@@ -96,12 +96,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 
         config: AppConfig = ctx.obj
         catalog = load(config)
-        constraints = Constraints(
-            genres_include=tuple(genre or ()),
-            genres_exclude=tuple(exclude_genre or ()),
-            year_min=year_min,
-            year_max=year_max,
-        ).validate(catalog)
+        constraints = Constraints.from_options(genre, exclude_genre, year_min, year_max).validate(catalog)
         hits = ItemIndex.open(config, catalog).search(query, k, constraints=constraints)
         items = [catalog.item(h.item_id) for h in hits]
         if as_json:

@@ -54,12 +54,7 @@ def run_hybrid(
         raise WhyrecError("give either --user or --liked/--disliked, not both")
     who: UserRef = user if user is not None else profile
     catalog = load(config)
-    constraints = Constraints(
-        genres_include=tuple(genre or ()),
-        genres_exclude=tuple(exclude_genre or ()),
-        year_min=year_min,
-        year_max=year_max,
-    )
+    constraints = Constraints.from_options(genre, exclude_genre, year_min, year_max)
     result = hybrid_recommend(
         Ranker.load(config, catalog),
         ItemIndex.open(config, catalog),

@@ -216,10 +216,14 @@ def chitchat(message: str, profile: Any) -> Plan:
     return Plan("chitchat", [])
 
 
-@pytest.mark.parametrize("user_id", [None, ATTACKER_USER], ids=["chat-user", "movielens-user"])
-@pytest.mark.parametrize(
+each_user = pytest.mark.parametrize("user_id", [None, ATTACKER_USER], ids=["chat-user", "movielens-user"])
+each_malicious_call = pytest.mark.parametrize(
     ("name", "args"), MALICIOUS_CALLS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(MALICIOUS_CALLS)]
 )
+
+
+@each_user
+@each_malicious_call
 def test_a_hostile_llm_plan_reaches_no_other_user(
     make_hardened_agent: Callable[..., Agent],
     app_config: AppConfig,
@@ -241,10 +245,8 @@ def test_a_hostile_llm_plan_reaches_no_other_user(
     assert prompts.PLANNER_SYSTEM[:40] not in result.reply
 
 
-@pytest.mark.parametrize("user_id", [None, ATTACKER_USER], ids=["chat-user", "movielens-user"])
-@pytest.mark.parametrize(
-    ("name", "args"), MALICIOUS_CALLS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(MALICIOUS_CALLS)]
-)
+@each_user
+@each_malicious_call
 def test_malicious_calls_straight_into_the_tools_reach_no_other_user(
     make_hardened_agent: Callable[..., Agent],
     app_config: AppConfig,
