@@ -235,7 +235,7 @@ def stand_in_outcome(call: dict[str, Any], list_ids: list[int]) -> ToolOutcome:
         "simulate_intervention": {"after": [{"item_id": i} for i in list_ids]},
         "record_feedback": {"item_id": args.get("item_id"), "liked": args.get("liked")},
         "estimate_effect": {},
-        "lookup_item": {},
+        "lookup_item": {"item_id": args.get("item_id")},
     }
     return ToolOutcome(call["name"], args, True, outputs.get(call["name"], {}))
 

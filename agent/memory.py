@@ -40,6 +40,8 @@ def remember(profile: SessionProfile, intent: str, outcomes: list[ToolOutcome]) 
                     _add(p.liked, p.disliked, int(item_id))
         elif o.name == "explain_recommendation":
             p.last_explained = int(out["item_id"])
+        elif o.name == "lookup_item" and out.get("item_id") is not None:
+            p.last_looked_up = int(out["item_id"])
         elif o.name == "simulate_intervention":
             p.last_items = [int(r["item_id"]) for r in out.get("after", [])]
         elif o.name == "record_feedback":

@@ -1,7 +1,8 @@
 """The graph's state: the turn's messages plus what the session knows about the person.
 
 ``SessionProfile`` is the memory that multi-turn references resolve against ("the second one" is
-``last_items[1]``, "why that one?" is ``last_explained`` or ``last_items[0]``). It is persisted by
+``last_items[1]``, "why that one?" is ``last_explained`` or ``last_items[0]``, "more like that" after
+"tell me about Heat" is ``last_looked_up``). It is persisted by
 :mod:`whyrec.agent.sessions` after every turn, so a restart loses nothing.
 """
 
@@ -27,6 +28,7 @@ class SessionProfile(BaseModel):
     year_max: int | None = None
     last_items: list[int] = Field(default_factory=list)  # last recommendation (or what-if "after") list, in order
     last_explained: int | None = None
+    last_looked_up: int | None = None  # the film an item_info turn was about, so "more like that" means it
     last_intent: str | None = None
     last_effect: dict[str, Any] | None = None  # the last effect estimate, for follow-ups
     last_request: dict[str, Any] | None = None  # the recommend arguments behind last_items, to explain them

@@ -65,10 +65,12 @@ class Parsed:
         return list(dict.fromkeys(ids))
 
     def focus(self) -> int | None:
-        """The item "it" / "that one" means: the one just explained, else the top of the last list."""
+        """The item "it" / "that one" means: the one just explained or looked up, else the top of the last list."""
         p = self.profile
         if p.last_intent == "explain" and p.last_explained is not None:
             return p.last_explained
+        if p.last_intent == "item_info" and p.last_looked_up is not None:
+            return p.last_looked_up
         return p.last_items[0] if p.last_items else p.last_explained
 
 

@@ -31,6 +31,12 @@ def test_whatif_after_list_becomes_last_items_and_explain_is_remembered() -> Non
     assert before.last_items == [1, 2]  # the input is not mutated
 
 
+def test_a_looked_up_item_is_remembered_for_follow_ups() -> None:
+    output = {"item_id": 6, "title": "Heat (1995)"}
+    after = remember(SessionProfile(last_items=[1, 2]), "item_info", [ToolOutcome("lookup_item", {}, True, output)])
+    assert after.last_looked_up == 6 and after.last_items == [1, 2] and after.last_intent == "item_info"
+
+
 def test_feedback_and_failed_calls() -> None:
     p = SessionProfile(liked=[5])
     p = remember(

@@ -68,6 +68,9 @@ def test_references_resolve_against_the_profile(planner: SemanticPlanner) -> Non
     assert planner.plan("why that one?", profile).tool_calls[0]["args"]["item_id"] == HEAT
     after_explain = profile.model_copy(update={"last_explained": PULP, "last_intent": "explain"})
     assert planner.plan("tell me more about it", after_explain).tool_calls[0]["args"] == {"item_id": PULP}
+    after_lookup = profile.model_copy(update={"last_looked_up": PULP, "last_intent": "item_info"})
+    assert planner.plan("more like that", after_lookup).tool_calls[0]["args"]["like_item_ids"] == [PULP]
+    assert planner.plan("why that one?", after_lookup).tool_calls[0]["args"]["item_id"] == PULP
     bad = planner.plan("I didn't like the third one", profile).tool_calls[0]
     assert bad["args"] == {"item_id": PULP, "liked": False}
     more = planner.plan("more like those", profile).tool_calls[0]["args"]
