@@ -3,7 +3,9 @@
 All models fit on the catalog's training split; hyper-parameters (EASE's λ, ItemKNN's neighbours,
 LightGCN's early stopping) are chosen on the validation split; the test split is ranked against all
 items with the user's training and validation items masked. LightGCN runs once per seed; the
-baselines are deterministic, so they run once (their std is 0 by construction).
+baselines are deterministic, so they run once (their std is 0 by construction). NDCG@20 is also
+broken down by user-activity quartile (training items per user), which shows where LightGCN trails
+EASE: on the lightest and the heaviest users.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from whyrec.ranker.train import train_lightgcn
 
 METRICS = ("recall@10", "recall@20", "ndcg@10", "ndcg@20", "hr@10", "coverage@20", "popularity@20")
 HIGHER_IS_BETTER = {m: m != "popularity@20" for m in METRICS}
+ACTIVITY = tuple(f"ndcg@20_activity_q{q}" for q in range(1, 5))  # NDCG@20 of each user-activity quartile
 
 
 def rank_all(model: Recommender, users: np.ndarray, exclude: sp.csr_matrix, k: int = 20) -> tuple[np.ndarray, float]:
@@ -34,6 +37,24 @@ def rank_all(model: Recommender, users: np.ndarray, exclude: sp.csr_matrix, k: i
     start = time.perf_counter()
     top = top_k(model.scores(users), exclude[users], k)
     return top, time.perf_counter() - start
+
+
+def activity_quartiles(train: Interactions) -> tuple[np.ndarray, np.ndarray]:
+    """Each user's quartile (0-3) by training items, and the three cut points (upper bounds of q1-q3)."""
+    activity = np.bincount(train.users, minlength=train.n_users)
+    cuts = np.quantile(activity, [0.25, 0.5, 0.75])
+    return np.searchsorted(cuts, activity, side="left"), cuts
+
+
+def ndcg_by_activity(
+    top: np.ndarray, test: sp.csr_matrix, quartile: np.ndarray, popularity: np.ndarray
+) -> dict[str, float]:
+    """NDCG@20 over the users of each activity quartile: where a model wins or loses (light vs heavy users)."""
+    out = {}
+    for q, name in enumerate(ACTIVITY):
+        keep = sp.diags((quartile == q).astype(np.float32))
+        out[name] = ranking_metrics(top, (keep @ test).tocsr(), popularity)["ndcg@20"]
+    return out
 
 
 def run_model(
@@ -45,11 +66,12 @@ def run_model(
     users = np.arange(train.n_users)
     top, rank_s = rank_all(model, users, (train.matrix + valid).tocsr())
     popularity = np.bincount(train.items, minlength=train.n_items)
-    return {**ranking_metrics(top, test, popularity), "train_s": fit_s, "rank_all_s": rank_s}
+    by_activity = ndcg_by_activity(top, test, activity_quartiles(train)[0], popularity)
+    return {**ranking_metrics(top, test, popularity), **by_activity, "train_s": fit_s, "rank_all_s": rank_s}
 
 
 def summarise(runs: list[dict[str, float]]) -> dict[str, Any]:
-    keys = [*METRICS, "train_s", "rank_all_s"]
+    keys = [*METRICS, *ACTIVITY, "train_s", "rank_all_s"]
     out: dict[str, Any] = {k: float(np.mean([r[k] for r in runs])) for k in keys}
     out["std"] = {k: float(np.std([r[k] for r in runs])) for k in keys}
     out["runs"] = len(runs)
@@ -123,6 +145,7 @@ def run_benchmark(
         ratios[metric] = {"best_baseline": best, "ratio": models["LightGCN"][metric] / max(models[best][metric], 1e-12)}
     report: dict[str, Any] = {
         "split": {"users": catalog.n_users, "items": catalog.n_items, "train": len(train), "valid": int(valid.nnz)},
+        "activity_cuts": [float(c) for c in activity_quartiles(train)[1]],
         "lightgcn_config": config.ranker.model_dump(mode="json"),
         "models": models,
         "lightgcn_vs_best_baseline": ratios,
@@ -143,15 +166,41 @@ def chosen_hyperparameters(model: Recommender) -> dict[str, Any]:
     return {}
 
 
+def _cell(row: dict[str, Any], key: str, digits: int = 4) -> str:
+    """``mean`` or ``mean±std``: the std only where runs differ (the baselines are deterministic)."""
+    std = row["std"][key]
+    return f"{row[key]:.{digits}f}" + (f"±{std:.{digits}f}" if std > 0 else "")
+
+
+def activity_labels(cuts: list[float]) -> list[str]:
+    """Quartile row names in whole training items per user: ``≤15``, ``16-28``, ``29-64``, ``≥65``."""
+    c = [int(np.floor(x)) for x in cuts]
+    return [f" {span} items" for span in (f"≤{c[0]}", f"{c[0] + 1}-{c[1]}", f"{c[1] + 1}-{c[2]}", f"≥{c[2] + 1}")]
+
+
 def print_report(report: dict[str, Any]) -> None:
+    """Metrics as rows and models as columns, so the table fits an 80-column terminal."""
     console = Console()
-    table = Table("model", *METRICS, "train s", "rank-all s", title="ranker benchmark (test split, mean±std)")
-    for name, row in report["models"].items():
-        cells = [f"{row[m]:.4f}±{row['std'][m]:.4f}" for m in METRICS]
-        cells += [f"{row['train_s']:.1f}±{row['std']['train_s']:.1f}", f"{row['rank_all_s']:.3f}"]
-        table.add_row(name, *cells)
-    ratio = report["lightgcn_vs_best_baseline"]
-    table.add_row("LightGCN / best", *[f"{ratio[m]['ratio']:.3f} ({ratio[m]['best_baseline']})" for m in METRICS])
+    models, ratio = report["models"], report["lightgcn_vs_best_baseline"]
+    table = Table(
+        title="ranker benchmark on the test split (mean±std over seeds)",
+        caption="÷ best = LightGCN / best baseline; ndcg@20 of = users by training items",
+        show_edge=False,
+    )
+    table.add_column("metric", no_wrap=True)
+    for name in models:
+        table.add_column(name, no_wrap=True)
+    table.add_column("÷ best", no_wrap=True)
+    for metric in METRICS:
+        best = ratio[metric]
+        table.add_row(
+            metric, *[_cell(row, metric) for row in models.values()], f"{best['ratio']:.3f} {best['best_baseline']}"
+        )
+    table.add_row("ndcg@20 of")
+    for key, label in zip(ACTIVITY, activity_labels(report["activity_cuts"]), strict=True):
+        table.add_row(label, *[_cell(row, key) for row in models.values()])
+    table.add_row("train s", *[_cell(row, "train_s", 1) for row in models.values()])
+    table.add_row("rank-all s", *[_cell(row, "rank_all_s", 3) for row in models.values()])
     console.print(table)
     if "scaling" in report:
         scale = Table("users", "share", "edges", "epoch s", "rank-all s", title="scaling")

@@ -1,0 +1,46 @@
+"""The ranker benchmark's user-activity breakdown on a hand-made example."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from whyrec.bench.ranker import ACTIVITY, METRICS, activity_quartiles, ndcg_by_activity, print_report
+from whyrec.ranker.graph import Interactions
+
+
+def test_users_fall_into_quartiles_by_training_items() -> None:
+    degrees = [1, 2, 3, 4, 5, 6, 7, 8]  # user u has u+1 training items
+    users = np.repeat(np.arange(8), degrees)
+    items = np.concatenate([np.arange(d) for d in degrees])
+    quartile, cuts = activity_quartiles(Interactions(8, 8, users, items))
+    np.testing.assert_allclose(cuts, [2.75, 4.5, 6.25])
+    np.testing.assert_array_equal(quartile, [0, 0, 1, 1, 2, 2, 3, 3])
+
+
+def test_each_quartile_scores_only_its_own_users() -> None:
+    top = np.tile(np.arange(20), (4, 1))  # everyone gets items 0..19 in order
+    # users 0-2 hold out item u (a hit at rank u+1); user 3 holds out item 25, never recommended
+    truth = sp.csr_matrix((np.ones(4), ([0, 1, 2, 3], [0, 1, 2, 25])), shape=(4, 30))
+    result = ndcg_by_activity(top, truth, np.array([0, 1, 2, 3]), np.ones(30))
+    expected = [1.0, 1 / np.log2(3), 1 / np.log2(4), 0.0]
+    assert [result[name] for name in ACTIVITY] == pytest.approx(expected)
+
+
+def test_the_report_fits_an_80_column_terminal_untruncated(capsys: pytest.CaptureFixture[str]) -> None:
+    keys = [*METRICS, *ACTIVITY, "train_s", "rank_all_s"]
+    row = {k: 0.25 for k in keys} | {"std": {k: 0.0 for k in keys}}
+    lightgcn = row | {"ndcg@20": 0.2537, "std": row["std"] | {"ndcg@20": 0.0014}}
+    names = ("LightGCN", "MostPopular", "ItemKNN", "EASE")
+    report = {
+        "models": dict(zip(names, [lightgcn, row, row, row], strict=True)),
+        "lightgcn_vs_best_baseline": {m: {"ratio": 1.0, "best_baseline": "ItemKNN"} for m in METRICS},
+        "activity_cuts": [15.0, 28.0, 64.75],
+        "goal_beat_ease_ndcg@20": False,
+    }
+    print_report(report)
+    out = capsys.readouterr().out
+    assert "0.2537±0.0014" in out and "1.000 ItemKNN" in out and "…" not in out
+    assert "≤15 items" in out and "16-28 items" in out and "≥65 items" in out
+    assert "misses the goal" in out and max(len(line) for line in out.splitlines()) <= 80
