@@ -108,7 +108,7 @@ WHATIF_REMOVE: tuple[str, ...] = (
     "hadn t", "hadnt", "had not", "never", "didn t", "didnt", "did not", "without", "remove", "removed", "forget",
     "forgot", "unwatch", "unwatched", "drop", "dropped", "delete", "deleted", "take out", "took out", "erase",
     "not watched", "not seen", "not rated", "stopped", "stop", "less", "fewer", "no more", "hated", "disliked",
-    "ignore", "minus", "exclude", "excluded", "wasn t", "weren t",
+    "ignore", "minus", "exclude", "excluded", "wasn t", "weren t", "cut", "cut out", "out of my",
 )  # fmt: skip
 WHATIF_ADD: tuple[str, ...] = (
     "loved", "liked", "watched", "seen", "saw", "rated", "add", "added", "enjoyed", "adored", "like", "love",
@@ -122,7 +122,8 @@ EFFECT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "featured all", "featured every", "feature only", "featured only", "everything")),
     ("naive_vs_causal", ("anyway", "anyways", "regardless", "naive", "correlation", "correlated", "causation",
                          "confound", "confounded", "confounding", "spurious", "biased", "bias", "raw difference",
-                         "just popular", "selection")),
+                         "just popular", "selection", "just compared", "just compare", "simply compared",
+                         "simply compare")),
     ("cate_activity", ("heavy", "light users", "active", "casual", "activity", "power users", "new users",
                        "frequent", "occasional", "segment", "segments", "engaged", "lurkers")),
     ("cate_genre", ("per genre", "by genre", "each genre", "genres", "which genre", "what genre", "across genres",
@@ -147,7 +148,8 @@ FEEDBACK_NEGATIVE: tuple[str, ...] = (
     "wasn t good", "wasnt good", "was not good", "wasn t great", "not good", "not great", "overrated", "couldn t stand",
     "can t stand", "cant stand", "sucked", "sucks", "stupid", "didn t enjoy", "didnt enjoy", "did not enjoy",
     "thumbs down", "no thanks", "not interested", "fell asleep", "annoying", "disappointing", "disappointed",
-    "wasn t for me", "wasnt for me", "weak", "dull", "horrible", "mediocre", "skip",
+    "wasn t for me", "wasnt for me", "weak", "dull", "horrible", "mediocre", "skip", "not really a fan",
+    "not a big fan", "not much of a fan", "not really into", "not my thing", "not my cup of tea",
 )  # fmt: skip
 
 # Search cues: an explicit, non-personal catalog search rather than a recommendation.
@@ -186,7 +188,7 @@ QUERY_FILLER: frozenset[str] = _words(
     want wanted need looking look for like similar to with watch watching see to tonight today now more another
     other others else but also just only and or of in from that this those these one ones it is are be
     what whats how about maybe got have has good great nice best top some kind sort type new newer older recent
-    k e g im i m d ll ve tell let s t"""
+    k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats"""
 )
 
 # Words that make an intent more likely, added to its exemplar score (CUE_BONUS): the structure of

@@ -120,8 +120,8 @@ class TitleLinker:
         keys.append((normalize(bare_raw), RAW))
         if alt:
             keys.append((normalize(re.sub(r"^(a\.k\.a\.|aka)\s*", "", alt, flags=re.I)), RAW))
-        if ":" in title:
-            keys.append((normalize(title.split(":")[0]), PREFIX))
+        if ":" in title:  # "Dr. Strangelove or: How I Learned ..." is also "Dr. Strangelove"
+            keys.append((normalize(re.sub(r"[\s,]+or$", "", title.split(":")[0])), PREFIX))
         articles = tuple(normalize(a) + " " for a in ARTICLES if normalize(a))
         for key, kind in list(keys):
             for article in articles:

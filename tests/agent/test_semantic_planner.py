@@ -16,6 +16,7 @@ from whyrec.tools.registry import build_tools
 from whyrec.tools.resources import Resources
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "conversations.jsonl"
+HELDOUT = CASES.with_name("heldout.jsonl")  # written blind to the exemplars; measured by `whyrec bench agent --file`
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
@@ -35,6 +36,28 @@ def test_labeled_set_is_large_varied_and_apart_from_the_exemplars() -> None:
     assert any(c.history for c in cases) and any(c.user_id for c in cases) and any(c.user_id is None for c in cases)
     exemplars = {e.text.lower() for e in load_exemplars()}
     assert not [c.id for c in cases if c.message.lower() in exemplars]  # no case is graded on its own exemplar
+
+
+def test_the_heldout_set_is_apart_from_the_labeled_set_and_the_exemplars() -> None:
+    heldout = load_cases(HELDOUT)
+    assert len(heldout) >= 60
+    assert {c.expect.intent for c in heldout} == {c.expect.intent for c in load_cases(CASES)}
+    seen = {e.text.lower() for e in load_exemplars()} | {c.message.lower() for c in load_cases(CASES)}
+    assert not [c.id for c in heldout if c.message.lower() in seen]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("not really a fan of La La Land tbh", {"item_id": 164909, "liked": False}),
+        ("what if i cut out horror entirely", {"kind": "exclude_genre", "genre": "Horror"}),
+        ("what's Dr. Strangelove about?", {"item_id": 750}),
+        ("how far off are we if we just compared watch rates of featured films?", {"question": "naive_vs_causal"}),
+    ],
+)
+def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
+    args = planner.plan(message, SessionProfile()).tool_calls[0]["args"]
+    assert {key: args[key] for key in expected} == expected
 
 
 def test_intent_accuracy_and_slots_on_the_labeled_set(planner: SemanticPlanner, catalog: Any) -> None:
