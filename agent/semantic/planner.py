@@ -116,7 +116,11 @@ class SemanticPlanner:
             elif not words or words[-1] != sl.ITEM or i in {m.first_token for m in mentions}:
                 words.append(sl.ITEM)
         text = " ".join(words)
-        anchor = self.catalog.item(mentions[0].item_id).year if mentions else None
+        # "like Lebowski but newer than Fargo": Fargo only anchors the years, it is not a liked film
+        slots = [i for i, word in enumerate(words) if word == sl.ITEM]
+        compared = [m for m, i in zip(mentions, slots, strict=True) if i > 0 and words[i - 1] == "than"]
+        anchor = self.catalog.item((compared or mentions)[0].item_id).year if mentions else None
+        mentions = [m for m in mentions if m not in compared] or mentions
         k, k_note = sl.count(text)
         cues = [intent for intent, phrases in lx.INTENT_CUES.items() if sl.has_any(words, phrases)]
         intent = self.classifier.classify(self.mask(message), cues)

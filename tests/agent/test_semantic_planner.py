@@ -52,6 +52,9 @@ def test_the_heldout_set_is_apart_from_the_labeled_set_and_the_exemplars() -> No
         ("not really a fan of La La Land tbh", {"item_id": 164909, "liked": False}),
         ("what if i cut out horror entirely", {"kind": "exclude_genre", "genre": "Horror"}),
         ("what's Dr. Strangelove about?", {"item_id": 750}),
+        ("got anything like the big lebowski thats newer than fargo?", {"like_item_ids": [1732], "year_min": 1997}),
+        ("something like Heat but newer", {"like_item_ids": [HEAT], "year_min": 1996}),
+        ("anything newer than Fargo?", {"like_item_ids": [608], "year_min": 1997}),
         ("how far off are we if we just compared watch rates of featured films?", {"question": "naive_vs_causal"}),
     ],
 )
