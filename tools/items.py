@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from pydantic import Field
 
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.errors import WhyrecError
-from whyrec.catalog.model import Catalog
+from whyrec.catalog.model import Catalog, Item
 from whyrec.catalog.titles import normalize, parse_title
 from whyrec.tools.adapter import ToolArgs, ToolResult
 from whyrec.tools.identity import Identity
@@ -37,25 +38,26 @@ class ConstraintArgs(ToolArgs):
         ).validate(catalog)
 
 
-class ItemOut(ToolResult):
+class ItemFacts(ToolResult):
+    """What every item in a tool result says about itself."""
+
     item_id: int
     title: str
     year: int | None
     genres: list[str]
+
+    @staticmethod
+    def of(item: Item) -> dict[str, Any]:
+        return {"item_id": item.item_id, "title": item.title, "year": item.year, "genres": list(item.genres)}
+
+
+class ItemOut(ItemFacts):
     score: float
     reasons: list[str] = Field(default_factory=list)
 
 
 def item_out(catalog: Catalog, item_id: int, score: float, reasons: tuple[str, ...] | list[str] = ()) -> ItemOut:
-    item = catalog.item(item_id)
-    return ItemOut(
-        item_id=item.item_id,
-        title=item.title,
-        year=item.year,
-        genres=list(item.genres),
-        score=round(float(score), 4),
-        reasons=list(reasons),
-    )
+    return ItemOut(**ItemFacts.of(catalog.item(item_id)), score=round(float(score), 4), reasons=list(reasons))
 
 
 class SearchArgs(ConstraintArgs):
@@ -89,11 +91,7 @@ class LookupArgs(ToolArgs):
     title: str | None = Field(None, max_length=300, description="a title, optionally with its year")
 
 
-class ItemDetails(ToolResult):
-    item_id: int
-    title: str
-    year: int | None
-    genres: list[str]
+class ItemDetails(ItemFacts):
     overview: str
     tags: list[str]
     mean_rating: float | None
@@ -131,10 +129,7 @@ def lookup_item(resources: Resources, identity: Identity, args: LookupArgs) -> I
     item_id = args.item_id if args.item_id is not None else find_by_title(catalog, args.title or "")
     item = catalog.item(item_id)
     return ItemDetails(
-        item_id=item.item_id,
-        title=item.title,
-        year=item.year,
-        genres=list(item.genres),
+        **ItemFacts.of(item),
         overview=item.overview[:600],
         tags=list(item.tags[:10]),
         mean_rating=None if item.mean_rating is None else round(item.mean_rating, 2),

@@ -99,31 +99,35 @@ class SemanticPlanner:
 
     def mask(self, message: str) -> str:
         """The message with item mentions replaced by a neutral phrase, as the classifier sees it."""
+        return self._masked(message, self.linker.link(message))
+
+    @staticmethod
+    def _masked(message: str, mentions: list[Mention]) -> str:
         out, last = [], 0
-        for m in self.linker.link(message):
+        for m in mentions:
             out += [message[last : m.start], MASK]
             last = m.end
         return "".join([*out, message[last:]])
 
     def parse(self, message: str, profile: SessionProfile) -> Parsed:
-        mentions = self.linker.link(message)
-        tokens = tokenize(message)
-        in_mention = {i for m in mentions for i in range(m.first_token, m.last_token)}
+        linked = self.linker.link(message)
+        starts = {m.first_token for m in linked}
+        inside = {i for m in linked for i in range(m.first_token, m.last_token)}
         words: list[str] = []
-        for i, token in enumerate(tokens):
-            if i not in in_mention:
+        for i, token in enumerate(tokenize(message)):
+            if i not in inside:
                 words.append(token.text)
-            elif not words or words[-1] != sl.ITEM or i in {m.first_token for m in mentions}:
+            elif i in starts:  # one ITEM placeholder per mention
                 words.append(sl.ITEM)
         text = " ".join(words)
         # "like Lebowski but newer than Fargo": Fargo only anchors the years, it is not a liked film
         slots = [i for i, word in enumerate(words) if word == sl.ITEM]
-        compared = [m for m, i in zip(mentions, slots, strict=True) if i > 0 and words[i - 1] == "than"]
-        anchor = self.catalog.item((compared or mentions)[0].item_id).year if mentions else None
-        mentions = [m for m in mentions if m not in compared] or mentions
+        compared = [m for m, i in zip(linked, slots, strict=True) if i > 0 and words[i - 1] == "than"]
+        anchor = self.catalog.item((compared or linked)[0].item_id).year if linked else None
+        mentions = [m for m in linked if m not in compared] or linked
         k, k_note = sl.count(text)
         cues = [intent for intent, phrases in lx.INTENT_CUES.items() if sl.has_any(words, phrases)]
-        intent = self.classifier.classify(self.mask(message), cues)
+        intent = self.classifier.classify(self._masked(message, linked), cues)
         parsed = Parsed(
             message, words, mentions, intent, sl.genres(words), sl.years(text, anchor, self.last_year), k,
             sl.references(words), profile,

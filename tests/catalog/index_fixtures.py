@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from hypothesis import strategies as st
 
+from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.embed import Embedder, load_embedder
 from whyrec.catalog.index import ItemIndex, build_index, collection, index_fingerprint
 from whyrec.catalog.model import Catalog
@@ -68,3 +70,18 @@ def build_small_index(home: Path, catalog: Catalog, name: str = "items") -> tupl
     coll = collection(open_client(config), name, ef)
     build_index(coll, ef, catalog.items, catalog.genres, fingerprint=index_fingerprint(catalog))
     return config, ItemIndex.open(config, catalog)
+
+
+@st.composite
+def constraint_sets(
+    draw: st.DrawFn, catalog: Catalog, *, year_min_range: tuple[int, int] = (1920, 2018), exclude_items: bool = True
+) -> Constraints:
+    """Random genre and year filters (and excluded items) that can be satisfied by construction."""
+    genres = catalog.genres
+    include = draw(st.lists(st.sampled_from(genres), max_size=2, unique=True))
+    exclude = draw(st.lists(st.sampled_from([g for g in genres if g not in include]), max_size=2, unique=True))
+    year_min = draw(st.none() | st.integers(*year_min_range))
+    year_max = draw(st.none() | st.integers(year_min or year_min_range[0], 2019))
+    ids = [int(i) for i in catalog.item_ids]
+    excluded = draw(st.lists(st.sampled_from(ids), max_size=20)) if exclude_items else []
+    return Constraints(tuple(include), tuple(exclude), year_min, year_max, tuple(excluded))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.catalog.index_fixtures import CountingEmbedder, shared_small_index
+from tests.catalog.index_fixtures import CountingEmbedder, constraint_sets, shared_small_index
 from whyrec.catalog.constraints import ConstraintError, Constraints
 from whyrec.catalog.errors import ArtifactError, UnknownItemError, WhyrecError
 from whyrec.catalog.index import ItemIndex, build_index, collection, index_fingerprint
@@ -37,17 +37,6 @@ def index(catalog: Catalog) -> ItemIndex:
 
 def admitted(catalog: Catalog, constraints: Constraints) -> list[int]:
     return [int(i) for i in catalog.item_ids if constraints.admits(catalog.item(int(i)))]
-
-
-@st.composite
-def constraint_sets(draw: st.DrawFn, catalog: Catalog) -> Constraints:
-    genres = catalog.genres
-    include = draw(st.lists(st.sampled_from(genres), max_size=2, unique=True))
-    exclude = draw(st.lists(st.sampled_from([g for g in genres if g not in include]), max_size=2, unique=True))
-    year_min = draw(st.none() | st.integers(1920, 2018))
-    year_max = draw(st.none() | st.integers(year_min or 1920, 2019))
-    excluded = draw(st.lists(st.sampled_from([int(i) for i in catalog.item_ids]), max_size=20))
-    return Constraints(tuple(include), tuple(exclude), year_min, year_max, tuple(excluded))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

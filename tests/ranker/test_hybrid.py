@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.catalog.index_fixtures import shared_small_index
+from tests.catalog.index_fixtures import constraint_sets, shared_small_index
 from tests.ranker.tiny import make_tiny_ranker
 from whyrec.catalog.constraints import ConstraintError, Constraints
 from whyrec.catalog.errors import UnknownItemError, UnknownUserError, WhyrecError
@@ -26,11 +26,7 @@ def setup(catalog: Catalog) -> tuple[Ranker, ItemIndex]:
 
 @st.composite
 def requests(draw: st.DrawFn, catalog: Catalog) -> dict:
-    genres = catalog.genres
-    include = draw(st.lists(st.sampled_from(genres), max_size=2, unique=True))
-    exclude = draw(st.lists(st.sampled_from([g for g in genres if g not in include]), max_size=2, unique=True))
-    year_min = draw(st.none() | st.integers(1930, 2015))
-    year_max = draw(st.none() | st.integers(year_min or 1930, 2019))
+    constraints = draw(constraint_sets(catalog, year_min_range=(1930, 2015), exclude_items=False))
     ids = [int(i) for i in catalog.item_ids]
     user = draw(
         st.sampled_from([int(u) for u in catalog.user_ids[:40]])
@@ -40,7 +36,7 @@ def requests(draw: st.DrawFn, catalog: Catalog) -> dict:
         "user": user,
         "query": draw(st.sampled_from([None, "", "space adventure", "a romantic comedy in Paris"])),
         "like_ids": draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)),
-        "constraints": Constraints(tuple(include), tuple(exclude), year_min, year_max),
+        "constraints": constraints,
         "k": draw(st.integers(1, 25)),
     }
 
