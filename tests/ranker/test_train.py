@@ -39,7 +39,9 @@ def test_early_stopping_keeps_the_best_validation_epoch() -> None:
     graph = tiny_graph()
     valid = Interactions(10, 12, np.arange(10), (np.arange(10) * 5) % 12)
     valid_matrix = valid.matrix.multiply(1 - graph.matrix.toarray()).tocsr()
-    config = RankerConfig(dim=8, layers=2, epochs=12, eval_every=1, patience=2, batch_size=32, lr=0.05, negatives=4)
+    config = RankerConfig(
+        dim=8, layers=2, epochs=12, eval_every=1, patience=2, batch_size=32, lr=0.05, negatives=4, lr_drops=0
+    )
     with Progress(disable=True) as progress:
         result = train_lightgcn(graph, config, valid=valid_matrix, progress=progress)
     scores = [row["valid_ndcg@20"] for row in result.history if "valid_ndcg@20" in row]
@@ -47,3 +49,22 @@ def test_early_stopping_keeps_the_best_validation_epoch() -> None:
     assert result.history[result.best_epoch - 1]["valid_ndcg@20"] == result.best_valid_ndcg
     assert validation_ndcg(result.model, graph, valid_matrix) == result.best_valid_ndcg  # best weights restored
     assert result.epochs_run == 12 or result.epochs_run - result.best_epoch == config.patience
+
+
+def test_learning_rate_decays_after_each_stall_then_training_stops() -> None:
+    graph = tiny_graph()
+    valid = Interactions(10, 12, np.arange(10), (np.arange(10) * 5) % 12)
+    valid_matrix = valid.matrix.multiply(1 - graph.matrix.toarray()).tocsr()
+    config = RankerConfig(
+        dim=8, layers=2, epochs=60, eval_every=1, patience=2, batch_size=32, lr=0.05, negatives=4, lr_decay=0.5
+    )
+    result = train_lightgcn(graph, config, valid=valid_matrix)
+    lrs = [row["lr"] for row in result.history]
+    ndcgs = [row["valid_ndcg@20"] for row in result.history]
+    assert lrs == sorted(lrs, reverse=True)
+    assert sorted(set(lrs), reverse=True) == [0.05, 0.025, 0.0125]  # both drops used before stopping
+    assert result.epochs_run < config.epochs
+    for epoch in range(1, len(lrs)):
+        if lrs[epoch] < lrs[epoch - 1]:  # a drop: the last `patience` evaluations found nothing better
+            assert max(ndcgs[epoch - config.patience : epoch]) <= max(ndcgs[: epoch - config.patience])
+    assert result.best_valid_ndcg == max(ndcgs)
