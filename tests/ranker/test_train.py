@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 from rich.progress import Progress
 
@@ -17,6 +18,12 @@ torch.set_num_threads(1)
 def tiny_graph() -> Interactions:
     edges = np.array(random_edges(10, 12, 8, seed=5)) - 1  # dense: 8 of 12 items per user
     return Interactions(10, 12, edges[:, 0], edges[:, 1])
+
+
+def tiny_valid(graph: Interactions) -> sp.csr_matrix:
+    """One validation item per user, none of them a training item."""
+    valid = Interactions(10, 12, np.arange(10), (np.arange(10) * 5) % 12)
+    return valid.matrix.multiply(1 - graph.matrix.toarray()).tocsr()
 
 
 def test_negatives_avoid_training_items() -> None:
@@ -37,8 +44,7 @@ def test_hardest_picks_the_highest_scoring_candidate() -> None:
 
 def test_early_stopping_keeps_the_best_validation_epoch() -> None:
     graph = tiny_graph()
-    valid = Interactions(10, 12, np.arange(10), (np.arange(10) * 5) % 12)
-    valid_matrix = valid.matrix.multiply(1 - graph.matrix.toarray()).tocsr()
+    valid_matrix = tiny_valid(graph)
     config = RankerConfig(
         dim=8, layers=2, epochs=12, eval_every=1, patience=2, batch_size=32, lr=0.05, negatives=4, lr_drops=0
     )
@@ -53,8 +59,7 @@ def test_early_stopping_keeps_the_best_validation_epoch() -> None:
 
 def test_learning_rate_decays_after_each_stall_then_training_stops() -> None:
     graph = tiny_graph()
-    valid = Interactions(10, 12, np.arange(10), (np.arange(10) * 5) % 12)
-    valid_matrix = valid.matrix.multiply(1 - graph.matrix.toarray()).tocsr()
+    valid_matrix = tiny_valid(graph)
     config = RankerConfig(
         dim=8, layers=2, epochs=60, eval_every=1, patience=2, batch_size=32, lr=0.05, negatives=4, lr_decay=0.5
     )
