@@ -49,8 +49,9 @@ NEGATORS: tuple[str, ...] = (
     "don t like", "dont like", "do not like", "don t want", "dont want", "do not want", "hate", "hates", "dislike",
     "can t stand", "cant stand", "neither", "nor", "free of", "minus", "none of", "never",
 )  # fmt: skip
-NEGATION_GAP: frozenset[str] = frozenset(
-    {"a", "an", "the", "any", "or", "and", "nor", "too", "much", "more", "of", "those", "these", "cheesy", "stupid"}
+NEGATION_GAP: frozenset[str] = _words(
+    """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
+    something stuff"""
 )
 NEGATION_WINDOW = 4  # tokens between a negator and the genre it negates
 
@@ -97,6 +98,11 @@ YEAR_SUFFIXES: dict[str, str] = {
     "or newer": "min", "and newer": "min", "or earlier": "max", "and earlier": "max", "or older": "max",
     "and before": "max",
 }  # fmt: skip
+# Before a year bound, these turn it around ("nothing before 1990", "not from the 2000s or later").
+YEAR_NEGATIONS: tuple[str, ...] = (
+    "not", "nothing", "no", "none", "never", "isn t", "isnt", "aren t", "arent", "wasn t", "weren t", "but not",
+    "except", "no movies", "no films", "nothing made", "not made", "not released",
+)  # fmt: skip
 # Relative to a mentioned item ("like Heat but newer"), else to the catalog's last year.
 NEWER: tuple[str, ...] = ("newer", "more recent", "recent", "modern", "latest", "new", "later")
 OLDER: tuple[str, ...] = ("older", "old", "classic", "classics", "earlier", "vintage", "oldies")
@@ -191,6 +197,19 @@ QUERY_FILLER: frozenset[str] = _words(
     k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats"""
 )
 
+# Phrases dropped whole from a recommendation's query ("no thrillers this time" is not about time).
+FILLER_PHRASES: tuple[str, ...] = (
+    "this time", "for a change", "for once", "right now", "at the moment", "for tonight", "in the mood for",
+    "in the mood", "go for it",
+)  # fmt: skip
+
+# A hypothetical about the user's own history: with an item or a genre to change, the message is a
+# what-if whatever else it asks ("pretend I also liked X - what would you recommend then?").
+WHATIF_HYPOTHETICAL: tuple[str, ...] = (
+    "pretend i", "suppose i", "supposing i", "imagine i", "what if i", "hypothetically", "if i had", "if i hadn t",
+    "if i hadnt", "if i d never", "if i never", "had i", "say i had",
+)  # fmt: skip
+
 # Words that make an intent more likely, added to its exemplar score (CUE_BONUS): the structure of
 # a question ("what if I ...", "why ...") that a sentence embedding blurs.
 INTENT_CUES: dict[str, tuple[str, ...]] = {
@@ -200,11 +219,15 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                "promotion", "causal", "ate", "treatment effect", "everyone", "all users", "watch rates"),
     "explain": ("why", "how come", "explain", "reason", "justify", "what made you", "led to"),
     "item_info": ("about", "plot", "what genre", "what year", "when did", "when was", "details", "info",
-                  "describe", "who is in", "rated", "what kind of movie"),
+                  "describe", "who is in", "rated", "what kind of movie", "average rating", "rating of", "rating on",
+                  "rating for", "how good is"),
     "feedback": ("i loved", "i liked", "i hated", "i enjoyed", "i didn t like", "i did not", "was great",
                  "was boring", "was terrible", "was amazing", "thumbs up", "thumbs down", "not a fan",
-                 "one of my favourites", "was overrated", "is a masterpiece", "sucked", "was dull", "was awful"),
-    "recommend": ("something", "show me", "give me", "search", "find", "more like",
-                  "similar", "but no", "but not", "without", "no more", "others", "another"),
+                 "one of my favourites", "was overrated", "is a masterpiece", "sucked", "was dull", "was awful",
+                 "was fantastic", "was brilliant", "was excellent", "was incredible", "was perfect", "banger",
+                 "rewatched", "too sappy", "loved it", "hated it", "liked it", "enjoyed it", "10 10"),
+    "recommend": ("something", "show me", "give me", "search", "find", "more like", "like that but", "like those",
+                  "what else", "similar", "but no", "but not", "without", "no more", "others",
+                  "another"),
 }  # fmt: skip
 CUE_BONUS = 0.08

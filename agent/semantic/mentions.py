@@ -37,8 +37,10 @@ _YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
 # Kinds of index keys: display title, raw/alt title, title without article, series prefix. An
 # ambiguous span goes to the item with the most ratings, weighted by how directly its key names it
 # ("lord of the rings" is The Fellowship of the Ring by prefix, not the rarely rated 1978 film).
-TITLE, RAW, BARE, PREFIX = 0, 1, 2, 3
-KIND_WEIGHT = {TITLE: 1.0, RAW: 1.0, BARE: 0.8, PREFIX: 0.25}
+TITLE, RAW, BARE, PREFIX, SHORT = 0, 1, 2, 3, 4
+KIND_WEIGHT = {TITLE: 1.0, RAW: 1.0, BARE: 0.8, PREFIX: 0.25, SHORT: 0.25}
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8"}  # "v" and "x" are too often words
+ARTICLE_WORDS = frozenset(normalize(a) for a in ARTICLES if normalize(a))
 _PLAIN = COMMON_WORDS | QUERY_FILLER | {w for g in GENRES for w in g.split()} | set(NUMBER_WORDS)
 
 
@@ -52,6 +54,12 @@ class Token:
 
 
 @dataclass(frozen=True)
+class _Accept:
+    known: frozenset[int]  # items whose titles count in any case
+    relaxed: bool  # popular one-word titles count in lower case
+
+
+@dataclass(frozen=True)
 class Mention:
     item_id: int
     start: int  # character span in the message (including a year right after the title)
@@ -60,6 +68,41 @@ class Mention:
     score: float  # 100 for exact matches, the similarity ratio for fuzzy ones
     first_token: int
     last_token: int  # exclusive
+
+
+def _arabic(key: str) -> str:
+    """A title's roman numerals as people type them: "godfather part ii" is also "godfather part 2"."""
+    return " ".join(_ROMAN.get(word, word) for word in key.split())
+
+
+def _shorthands(keys: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Shortened forms people type for long titles, as SHORT keys: the first words of a title of three
+    or more ("eternal sunshine", "grand budapest") when they hold two content words and end in one, and
+    the initials of a long series name ("lotr" for "lord of the rings")."""
+    out: list[tuple[str, int]] = []
+    for key, kind in keys:
+        words = key.split()
+        if kind in (TITLE, BARE) and len(words) >= 3:
+            for n in range(2, len(words)):
+                content = [w for w in words[:n] if w not in _PLAIN and not w.isdigit()]
+                if len(content) >= 2 and words[n - 1] in content and words[0] not in ARTICLE_WORDS:
+                    out.append((" ".join(words[:n]), SHORT))
+        if kind == PREFIX and len(words) >= 3:
+            initials = "".join(w[0] for w in words if not w[0].isdigit())
+            if len(initials) >= 3 and initials not in _PLAIN:
+                out.append((initials, SHORT))
+    return out
+
+
+def phrase_usage(texts: Iterable[str], phrases: set[str]) -> dict[str, int]:
+    """In how many texts each of ``phrases`` (2-6 words) occurs in lower case: "high school" is a
+    phrase of the language, "eternal sunshine" is a title."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        words = re.findall(r"[a-z0-9]+", re.sub(r"\b[A-Z]\w*", "|", str(text)))
+        grams = {" ".join(words[i : i + n]) for n in range(2, 7) for i in range(len(words) - n + 1)}
+        counts.update(grams & phrases)
+    return dict(counts)
 
 
 def word_usage(texts: Iterable[str]) -> dict[str, int]:
@@ -105,13 +148,17 @@ class TitleLinker:
             for key, kind in self._keys_of(str(title), str(raw), alt if isinstance(alt, str) else None):
                 self.keys[key].append((int(item_id), kind))
         by_word: dict[str, set[str]] = defaultdict(set)
-        for key in self.keys:
+        for key, entries in self.keys.items():
+            if all(kind == SHORT for _, kind in entries):
+                continue  # typos are matched against whole titles only
             for word in key.split():
                 if len(word) >= 4 and not word.isdigit():
                     by_word[word].add(key)
         self.by_word = dict(by_word)
         self.vocabulary = list(self.by_word)
         self.usage = word_usage(items["overview"])
+        short = {key for key, entries in self.keys.items() if all(kind == SHORT for _, kind in entries)}
+        self.phrase_usage = phrase_usage(items["overview"], short)
 
     @staticmethod
     def _keys_of(title: str, raw: str, alt: str | None) -> list[tuple[str, int]]:
@@ -122,21 +169,31 @@ class TitleLinker:
             keys.append((normalize(re.sub(r"^(a\.k\.a\.|aka)\s*", "", alt, flags=re.I)), RAW))
         if ":" in title:  # "Dr. Strangelove or: How I Learned ..." is also "Dr. Strangelove"
             keys.append((normalize(re.sub(r"[\s,]+or$", "", title.split(":")[0])), PREFIX))
+            for subtitle in {title.split(":", 1)[1], title.split(" - ")[-1]}:  # "The Two Towers"
+                if len(normalize(subtitle).split()) >= 2:
+                    keys.append((normalize(subtitle), SHORT))
         articles = tuple(normalize(a) + " " for a in ARTICLES if normalize(a))
         for key, kind in list(keys):
             for article in articles:
                 if key.startswith(article) and len(key) > len(article) + 3:
                     keys.append((key[len(article) :], max(kind, BARE)))
+        keys += [(numbered, kind) for key, kind in keys if (numbered := _arabic(key)) != key]
+        keys += _shorthands(keys)
         return [(k, kind) for k, kind in keys if k and len(k.split()) <= MAX_SPAN]
 
     # --- linking --------------------------------------------------------------------------------
-    def link(self, message: str) -> list[Mention]:
-        """Non-overlapping mentions, in message order; exact matches first, then typos."""
+    def link(self, message: str, *, known: Iterable[int] = (), relaxed: bool = False) -> list[Mention]:
+        """Non-overlapping mentions, in message order; exact matches first, then typos.
+
+        For a message that must name a film: titles of ``known`` items (the films just listed) count
+        whatever their case ("why the thing?" after a list with *The Thing*), and ``relaxed`` accepts
+        a popular one-word title in lower case ("if I removed alien and aliens")."""
         tokens = tokenize(message)
         words = [t.text for t in tokens]
         chosen: list[Mention] = []
         taken = [False] * len(tokens)
-        for first, last, ids, score in self._exact(tokens, words) + self._fuzzy(tokens, words):
+        accept = _Accept(frozenset(known), relaxed)
+        for first, last, ids, score in self._exact(tokens, words, accept) + self._fuzzy(tokens, words):
             if any(taken[first:last]):
                 continue
             mention = self._resolve(tokens, first, last, ids, score, message)
@@ -147,30 +204,41 @@ class TitleLinker:
             chosen.append(mention)
         return sorted(chosen, key=lambda m: m.start)
 
-    def _exact(self, tokens: list[Token], words: list[str]) -> list[tuple[int, int, list[tuple[int, int]], float]]:
+    def _exact(
+        self, tokens: list[Token], words: list[str], accept: _Accept
+    ) -> list[tuple[int, int, list[tuple[int, int]], float]]:
         found = []
         for first in range(len(words)):
             for last in range(min(len(words), first + MAX_SPAN), first, -1):
                 entries = self.keys.get(" ".join(words[first:last]))
-                if entries and self._plausible(tokens, first, last, entries):
+                if entries and self._plausible(tokens, first, last, entries, accept):
                     found.append((first, last, entries, 100.0))
         # longest span first, then the better kind of key, then left to right
         found.sort(key=lambda f: (-(f[1] - f[0]), min(kind for _, kind in f[2]), f[0]))
         return found
 
-    def _plausible(self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]]) -> bool:
+    def _plausible(
+        self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]], accept: _Accept
+    ) -> bool:
         span = tokens[first:last]
         if all(t.quoted for t in span):
             return True
         if all(t.text.isdigit() for t in span):
             return False  # "2010" and "3" are years and counts unless quoted
+        if any(i in accept.known for i, _ in entries):
+            return True
         capitalised = all(t.capitalised or t.text.isdigit() for t in span) and not (first == 0 and last - first == 1)
+        key = " ".join(t.text for t in span)
+        if self.phrase_usage.get(key, 0) >= ORDINARY and not capitalised:
+            return False  # a shortened title that is also an everyday phrase ("in search", "true story")
+        if span[-1].text in ARTICLE_WORDS and last < len(tokens) and not _YEAR.match(tokens[last].text):
+            return False  # "Heat, The" only at the end: "heat, the de niro one" is Heat
         if all(t.text in _PLAIN or t.text.isdigit() for t in span):
             return capitalised
         if last - first == 1:
             if capitalised or span[0].capitalised:
                 return True
-            ordinary = self.usage.get(span[0].text, 0) >= ORDINARY
+            ordinary = self.usage.get(span[0].text, 0) >= ORDINARY and not accept.relaxed
             return not ordinary and max(self.popularity[i] for i, _ in entries) >= POPULAR
         return True
 
@@ -207,6 +275,7 @@ class TitleLinker:
             dated = [(i, kind) for i, kind in entries if self.years.get(i) == year]
             if dated:
                 entries, end_token = dated, last + 1
+        entries = [e for e in entries if e[1] != SHORT] or entries  # a full title beats a shortened one
         item_id = max(entries, key=lambda e: self.popularity[e[0]] * KIND_WEIGHT[e[1]])[0]
         start, end = tokens[first].start, tokens[end_token - 1].end
         surface = message[start:end].strip("\"'“”‘’«».,;:!?")

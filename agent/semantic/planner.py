@@ -24,6 +24,8 @@ from whyrec.catalog.embed import Embedder
 from whyrec.catalog.model import Catalog
 
 DEFAULT_K = 10
+NAMES_A_FILM = ("explain", "what_if", "item_info", "feedback")  # intents whose call needs an item
+HYPOTHETICAL_OVERRIDES = ("recommend", "feedback", "item_info")  # intents a hypothetical turns into what_if
 LIST_K = 10  # list length a "why" is explained against when the item is not in the last list
 
 
@@ -128,8 +130,12 @@ class SemanticPlanner:
         k, k_note = sl.count(text)
         cues = [intent for intent, phrases in lx.INTENT_CUES.items() if sl.has_any(words, phrases)]
         intent = self.classifier.classify(self._masked(message, linked), cues)
+        genres = sl.genres(words)
+        hypothetical = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) and bool(linked or genres.all)
+        if hypothetical and intent.intent in HYPOTHETICAL_OVERRIDES:
+            intent = IntentScore("what_if", intent.score, 0.0, intent.scores)
         parsed = Parsed(
-            message, words, mentions, intent, sl.genres(words), sl.years(text, anchor, self.last_year), k,
+            message, words, mentions, intent, genres, sl.years(text, anchor, self.last_year), k,
             sl.references(words), profile,
         )  # fmt: skip
         if k_note:
@@ -140,7 +146,12 @@ class SemanticPlanner:
         if not message.strip():
             return Plan("chitchat", [])
         parsed = self.parse(message, profile)
-        return self.builders[parsed.intent.intent](parsed)
+        intent = parsed.intent.intent
+        refers = parsed.refs.ordinals or parsed.refs.focus or parsed.genres.all
+        if intent in NAMES_A_FILM and not parsed.mentions and not refers:
+            # the message must name a film: look again, accepting lower-case titles and the last list's
+            parsed.mentions = self.linker.link(message, known=profile.last_items, relaxed=True)
+        return self.builders[intent](parsed)
 
     # --- one builder per intent -------------------------------------------------------------------
     def _recommend(self, p: Parsed) -> Plan:

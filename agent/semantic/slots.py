@@ -19,6 +19,7 @@ _NUM = r"(\d{1,9}|" + "|".join(sorted((re.escape(w) for w in lx.NUMBER_WORDS), k
 _YEAR = r"(1[89]\d\d|20[0-3]\d)"
 _DECADE = r"(?:(early|mid|late) )?(?:the )?(?:(\d{2}|1[89]\d0|20[0-3]0) ?s|(" + "|".join(lx.DECADE_WORDS) + "))"
 _BOUND = "|".join(sorted(map(re.escape, lx.YEAR_BOUNDS), key=len, reverse=True))
+_NEGATION = "|".join(sorted(map(re.escape, lx.YEAR_NEGATIONS), key=len, reverse=True))
 
 
 def phrase_positions(words: Sequence[str], phrases: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -94,38 +95,51 @@ def _decade(part: str | None, digits: str | None, word: str | None) -> tuple[int
     return start + lo, start + hi
 
 
+def _span(m: re.Match[str], at: int) -> tuple[int, int]:
+    """(first, last) year of the year or decade that ``m`` captured at group ``at`` (4 groups)."""
+    if m.group(at):
+        return int(m.group(at)), int(m.group(at))
+    return _decade(m.group(at + 1), m.group(at + 2), m.group(at + 3))
+
+
+def _bound(side: str, offset: int, lo: int, hi: int, negated: bool = False) -> tuple[str, int]:
+    """("min" | "max", year) of "after/before/since ... <lo..hi>"; ``negated`` ("nothing before 1990")
+    gives the complement: year >= v becomes year <= v - 1 and year <= v becomes year >= v + 1."""
+    value = (hi if offset else lo) + offset if side == "min" else (lo if offset else hi) + offset
+    if not negated:
+        return side, value
+    return ("max", value - 1) if side == "min" else ("min", value + 1)
+
+
 def years(text: str, anchor_year: int | None, last_year: int) -> Years:
-    """Year bounds from decades, ranges, comparisons, exact years, or "newer/older" than an anchor item."""
-    year_min: int | None = None
-    year_max: int | None = None
+    """Year bounds from decades, ranges, comparisons, exact years, or "newer/older" than an anchor item.
+
+    A negation turns a bound around: "not from the 2000s or later" is up to 1999, "nothing before
+    1990" from 1990."""
+    bounds: dict[str, int] = {}
     consumed = text
     for m in re.finditer(rf"\b(?:between|from) {_YEAR} (?:and|to|until|through|till) {_YEAR}\b", text):
-        year_min, year_max = sorted((int(m.group(1)), int(m.group(2))))
+        bounds["min"], bounds["max"] = sorted((int(m.group(1)), int(m.group(2))))
         consumed = consumed.replace(m.group(), " ")
-    for m in re.finditer(rf"\b({_BOUND}) (?:the year )?(?:{_YEAR}|{_DECADE})\b", consumed):
-        side, offset = lx.YEAR_BOUNDS[m.group(1)]
-        if m.group(2):
-            lo = hi = int(m.group(2))
-        else:
-            lo, hi = _decade(m.group(3), m.group(4), m.group(5))
-        if side == "min":
-            year_min = (hi if offset else lo) + offset
-        else:
-            year_max = (lo if offset else hi) + offset
+    where = rf"(?:(?:from|in|made in|released in) )?(?:the year )?(?:{_YEAR}|{_DECADE})"
+    for m in re.finditer(rf"\b(?:({_NEGATION}) (?:(?:from|made|released) )?)?({_BOUND}) {where}\b", consumed):
+        side, offset = lx.YEAR_BOUNDS[m.group(2)]
+        lo, hi = _span(m, 3)
+        side, bounds[side] = _bound(side, offset, lo, hi, negated=bool(m.group(1)))
         consumed = consumed.replace(m.group(), " ")
     suffixes = "|".join(sorted(map(re.escape, lx.YEAR_SUFFIXES), key=len, reverse=True))
-    for m in re.finditer(rf"\b(?:from |in )?{_YEAR} ({suffixes})\b", consumed):
-        if lx.YEAR_SUFFIXES[m.group(2)] == "min":
-            year_min = int(m.group(1))
-        else:
-            year_max = int(m.group(1))
+    for m in re.finditer(rf"\b(?:({_NEGATION}) )?{where} ({suffixes})\b", consumed):
+        lo, hi = _span(m, 2)
+        side = lx.YEAR_SUFFIXES[m.group(6)]
+        side, bounds[side] = _bound(side, 0, lo, hi, negated=bool(m.group(1)))
         consumed = consumed.replace(m.group(), " ")
     for m in re.finditer(rf"\b{_DECADE}\b", consumed):
-        year_min, year_max = _decade(m.group(1), m.group(2), m.group(3))
+        bounds["min"], bounds["max"] = _decade(m.group(1), m.group(2), m.group(3))
         consumed = consumed.replace(m.group(), " ")
     for m in re.finditer(rf"\b(?:in |from )?{_YEAR}(?! ?s\b)\b", consumed):
-        if year_min is None and year_max is None:
-            year_min = year_max = int(m.group(1))
+        if not bounds:
+            bounds["min"] = bounds["max"] = int(m.group(1))
+    year_min, year_max = bounds.get("min"), bounds.get("max")
     words = text.split()
     relative = "newer" if has_any(words, lx.NEWER) else "older" if has_any(words, lx.OLDER) else None
     if relative and year_min is None and year_max is None:
@@ -180,7 +194,7 @@ def references(words: Sequence[str]) -> References:
 
 def query_words(words: Sequence[str], genre_spans: Sequence[tuple[int, int]], excluded: Sequence[str]) -> str:
     """The content words of a request, for the retriever: no filler, no item, no filters or counts."""
-    drop: set[int] = set()
+    drop = {i for start, end, _ in phrase_positions(words, lx.FILLER_PHRASES) for i in range(start, end)}
     for start, end in genre_spans:
         phrase = " ".join(words[start:end])
         if any(g in excluded for g in lx.GENRES.get(phrase, ())) or phrase in lx.NEGATORS:

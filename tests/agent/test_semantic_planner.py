@@ -17,6 +17,7 @@ from whyrec.tools.resources import Resources
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "conversations.jsonl"
 HELDOUT = CASES.with_name("heldout.jsonl")  # written blind to the exemplars; measured by `whyrec bench agent --file`
+HELDOUT2 = CASES.with_name("heldout2.jsonl")  # a second blind set, written after the first was tuned on
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
@@ -38,8 +39,9 @@ def test_labeled_set_is_large_varied_and_apart_from_the_exemplars() -> None:
     assert not [c.id for c in cases if c.message.lower() in exemplars]  # no case is graded on its own exemplar
 
 
-def test_the_heldout_set_is_apart_from_the_labeled_set_and_the_exemplars() -> None:
-    heldout = load_cases(HELDOUT)
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2])
+def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path: Path) -> None:
+    heldout = load_cases(path)
     assert len(heldout) >= 60
     assert {c.expect.intent for c in heldout} == {c.expect.intent for c in load_cases(CASES)}
     seen = {e.text.lower() for e in load_exemplars()} | {c.message.lower() for c in load_cases(CASES)}
@@ -56,11 +58,35 @@ def test_the_heldout_set_is_apart_from_the_labeled_set_and_the_exemplars() -> No
         ("something like Heat but newer", {"like_item_ids": [HEAT], "year_min": 1996}),
         ("anything newer than Fargo?", {"like_item_ids": [608], "year_min": 1997}),
         ("how far off are we if we just compared watch rates of featured films?", {"question": "naive_vs_causal"}),
+        # second held-out set and its follow-ups (phrasings, not its messages)
+        ("pretend I also liked Toy Story - what would you recommend then?", {"kind": "add", "item_ids": [TOY_STORY]}),
+        ("Jumanji - 9/10, would watch again", {"item_id": 2, "liked": True}),
+        ("meh, Titanic wasn't for me", {"item_id": 1721, "liked": False}),
+        ("war films that aren't from the 90s or later", {"year_max": 1989}),
+        (
+            "Fargo was amazing. more crime like that but skip anything animated",
+            {"like_item_ids": [608], "genres_include": ["Crime"], "genres_exclude": ["Animation"]},
+        ),
+        ("an animated movie, but nothing made for little kids", {"genres_exclude": ["Children"]}),
+        ("what's the average rating of fargo?", {"item_id": 608}),
+        ("hypothetically, if i removed alien from my history what happens", {"kind": "remove", "item_ids": [1214]}),
     ],
 )
 def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
     args = planner.plan(message, SessionProfile()).tool_calls[0]["args"]
     assert {key: args[key] for key in expected} == expected
+
+
+def test_a_follow_up_keeps_the_anchor_when_it_says_this_time(planner: SemanticPlanner) -> None:
+    last = {"query": None, "like_item_ids": [HEAT], "k": 10, "genres_include": [], "genres_exclude": []}
+    profile = SessionProfile(last_items=[MATRIX, PULP], last_intent="recommend", last_request=last)
+    args = planner.plan("nice. any more like that but no dramas this time", profile).tool_calls[0]["args"]
+    assert (args["like_item_ids"], args["genres_exclude"], args["query"]) == ([HEAT], ["Drama"], None)
+
+
+def test_why_names_a_listed_film_in_lower_case(planner: SemanticPlanner) -> None:
+    profile = SessionProfile(last_items=[MATRIX, 2288, PULP], last_intent="recommend")
+    assert planner.plan("y did u recommend the thing", profile).tool_calls[0]["args"]["item_id"] == 2288
 
 
 def test_intent_accuracy_and_slots_on_the_labeled_set(planner: SemanticPlanner, catalog: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from whyrec.agent.semantic import slots as sl
-from whyrec.agent.semantic.mentions import TitleLinker
+from whyrec.agent.semantic.mentions import ORDINARY, TitleLinker
 
 LAST_YEAR = 2018
 
@@ -55,6 +55,13 @@ def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tupl
         ("older", 1979, (None, 1978)),
         ("more recent", None, (2014, None)),
         ("a heist thriller", None, (None, None)),
+        ("war movies that arent from the 2000s or later", None, (None, 1999)),
+        ("nothing from the 80s or earlier", None, (1990, None)),
+        ("nothing before 1990", None, (1990, None)),
+        ("not after 2010", None, (None, 2010)),
+        ("no movies made before the 70s", None, (1970, None)),
+        ("not older than 1985", None, (1985, None)),
+        ("from 2005 or later", None, (2005, None)),
     ],
 )
 def test_years_and_decades(text: str, anchor: int | None, bounds: tuple[int | None, int | None]) -> None:
@@ -128,6 +135,13 @@ def linker(catalog: Any) -> TitleLinker:
         ("what if I hadn't watched Star Wars?", "Star Wars: Episode IV - A New Hope (1977)"),
         ("pulp fictoin was great", "Pulp Fiction (1994)"),
         ("I loved Up", "Up (2009)"),
+        ("i loved eternal sunshine", "Eternal Sunshine of the Spotless Mind (2004)"),
+        ("the grand budapest one", "The Grand Budapest Hotel (2014)"),
+        ("anything like lotr?", "The Lord of the Rings: The Fellowship of the Ring (2001)"),
+        ("The Two Towers was great", "The Lord of the Rings: The Two Towers (2002)"),
+        ("the godfather part 2", "The Godfather: Part II (1974)"),
+        ("heat, the pacino one", "Heat (1995)"),
+        ("Matrix, The", "The Matrix (1999)"),
     ],
 )
 def test_titles_link_exactly_fuzzily_and_by_year(linker: TitleLinker, catalog: Any, message: str, label: str) -> None:
@@ -150,6 +164,20 @@ def test_titles_link_exactly_fuzzily_and_by_year(linker: TitleLinker, catalog: A
 )
 def test_ordinary_words_are_not_titles(linker: TitleLinker, message: str) -> None:
     assert linker.link(message) == []
+
+
+def test_shortened_titles_that_are_everyday_phrases_need_a_capital(linker: TitleLinker) -> None:
+    phrases = [key for key, uses in linker.phrase_usage.items() if uses >= ORDINARY]
+    assert phrases  # e.g. "in search" (In Search of ...): in many overviews in lower case
+    for phrase in phrases:
+        assert not [m for m in linker.link(f"a film {phrase} of something") if m.surface == phrase], phrase
+
+
+def test_a_film_the_message_must_name_counts_in_lower_case(linker: TitleLinker) -> None:
+    assert linker.link("why the thing?") == []
+    assert [m.item_id for m in linker.link("why the thing?", known=[2288])] == [2288]  # just listed
+    assert linker.link("if i removed alien") == []
+    assert [m.item_id for m in linker.link("if i removed alien", relaxed=True)] == [1214]
 
 
 def test_a_year_picks_among_remakes(linker: TitleLinker, catalog: Any) -> None:
