@@ -34,7 +34,8 @@ KNOWN_WORD = 2  # overviews using a word that make it a real word, not a typo to
 _TOKEN = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
 _YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
-# Kinds of index keys: display title, raw/alt title, title without article, series prefix. An
+# Kinds of index keys: display title, raw/alt title, title without article, series prefix, and a
+# shortened form (first words, series initials, subtitle: see ``_shorthands``). An
 # ambiguous span goes to the item with the most ratings, weighted by how directly its key names it
 # ("lord of the rings" is The Fellowship of the Ring by prefix, not the rarely rated 1978 film).
 TITLE, RAW, BARE, PREFIX, SHORT = 0, 1, 2, 3, 4
