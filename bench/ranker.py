@@ -25,11 +25,14 @@ from whyrec.config import AppConfig
 from whyrec.ranker.baselines import EASE, ItemKNN, LightGCNModel, MostPopular, Recommender
 from whyrec.ranker.graph import Interactions
 from whyrec.ranker.metrics import ranking_metrics, top_k
+from whyrec.ranker.scoring import Profile, Ranker
 from whyrec.ranker.train import train_lightgcn
 
 METRICS = ("recall@10", "recall@20", "ndcg@10", "ndcg@20", "hr@10", "coverage@20", "popularity@20")
 HIGHER_IS_BETTER = {m: m != "popularity@20" for m in METRICS}
 ACTIVITY = tuple(f"ndcg@20_activity_q{q}" for q in range(1, 5))  # NDCG@20 of each user-activity quartile
+LATENCY_GOALS_MS = {"known_user": 20.0, "fold_in": 50.0}  # one user's top-10 (issue 3)
+FOLD_IN_LIKES = 10  # liked items of a fold-in profile in the latency section
 
 
 def rank_all(model: Recommender, users: np.ndarray, exclude: sp.csr_matrix, k: int = 20) -> tuple[np.ndarray, float]:
@@ -112,6 +115,28 @@ def scaling(config: AppConfig, train: Interactions, exclude: sp.csr_matrix) -> l
     return rows
 
 
+def latency(ranker: Ranker, catalog: Catalog, users: int = 200) -> dict[str, Any]:
+    """Milliseconds for one top-10 through the scoring API, as the chat calls it: for MovieLens users
+    and for fold-in profiles made of the same users' first training items (p50, p95, max)."""
+    ids = catalog.user_ids[: min(users, len(catalog.user_ids))]
+    cases: dict[str, list[Any]] = {
+        "known_user": [int(u) for u in ids],
+        "fold_in": [Profile(liked=tuple(int(i) for i in ranker.history(int(u))[:FOLD_IN_LIKES])) for u in ids],
+    }
+    out: dict[str, Any] = {}
+    for kind, who in cases.items():
+        ms = []
+        for user in who:
+            start = time.perf_counter()
+            ranker.recommend(user, k=10)
+            ms.append((time.perf_counter() - start) * 1000)
+        p50, p95 = np.percentile(ms, [50, 95])
+        goal = LATENCY_GOALS_MS[kind]
+        out[kind] = {"p50_ms": float(p50), "p95_ms": float(p95), "max_ms": float(max(ms)), "goal_ms": goal}
+        out[kind]["meets_goal"] = bool(p95 <= goal)
+    return out
+
+
 def run_benchmark(
     config: AppConfig,
     catalog: Catalog,
@@ -158,6 +183,9 @@ def run_benchmark(
         "lightgcn_vs_best_baseline": ratios,
         "goal_beat_ease_ndcg@20": models["LightGCN"]["ndcg@20"] >= models["EASE"]["ndcg@20"],
     }
+    lightgcn = plan[0][1][-1][0]
+    assert isinstance(lightgcn, LightGCNModel)
+    report["latency"] = latency(Ranker.from_model(catalog, lightgcn.result.model, train), catalog)
     if scaling_section:
         report["scaling"] = scaling(config, train, (train.matrix + valid).tocsr())
     return report
@@ -220,5 +248,12 @@ def print_report(report: dict[str, Any]) -> None:
                 f"{row['rank_all_s']:.3f}",
             )
         console.print(scale)
+    if "latency" in report:
+        speed = Table("top-10", "p50 ms", "p95 ms", "max ms", "goal", title="scoring latency (one user)")
+        for kind, row in report["latency"].items():
+            ok = "met" if row["meets_goal"] else "missed"
+            cells = (f"{row['p50_ms']:.1f}", f"{row['p95_ms']:.1f}", f"{row['max_ms']:.1f}")
+            speed.add_row(kind.replace("_", " "), *cells, f"p95 ≤ {row['goal_ms']:.0f}: {ok}")
+        console.print(speed)
     verdict = "meets" if report["goal_beat_ease_ndcg@20"] else "misses"
     console.print(f"LightGCN {verdict} the goal NDCG@20 ≥ EASE's")
