@@ -51,7 +51,7 @@ NEGATORS: tuple[str, ...] = (
 )  # fmt: skip
 NEGATION_GAP: frozenset[str] = _words(
     """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
-    something stuff"""
+    something stuff with"""
 )
 NEGATION_WINDOW = 4  # tokens between a negator and the genre it negates
 
@@ -194,7 +194,7 @@ QUERY_FILLER: frozenset[str] = _words(
     want wanted need looking look for like similar to with watch watching see to tonight today now more another
     other others else but also just only and or of in from that this those these one ones it is are be
     what whats how about maybe got have has good great nice best top some kind sort type new newer older recent
-    k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats"""
+    k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats same again stuff things btw u"""
 )
 
 # Phrases dropped whole from a recommendation's query ("no thrillers this time" is not about time).
@@ -220,7 +220,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "explain": ("why", "how come", "explain", "reason", "justify", "what made you", "led to"),
     "item_info": ("about", "plot", "what genre", "what year", "when did", "when was", "details", "info",
                   "describe", "who is in", "rated", "what kind of movie", "average rating", "rating of", "rating on",
-                  "rating for", "how good is"),
+                  "rating for", "how good is", "is <item> a", "is <item> an", "was <item> a", "is <item> any good"),
     "feedback": ("i loved", "i liked", "i hated", "i enjoyed", "i didn t like", "i did not", "was great",
                  "was boring", "was terrible", "was amazing", "thumbs up", "thumbs down", "not a fan",
                  "one of my favourites", "was overrated", "is a masterpiece", "sucked", "was dull", "was awful",

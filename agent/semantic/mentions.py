@@ -126,10 +126,12 @@ def tokenize(message: str) -> list[Token]:
             quote_open = True
         if raw.rstrip(".,!?;:)").endswith(('"', "”", "»")) or (quote_open and raw.rstrip(".,!?").endswith("'")):
             quote_open = False
-        stripped = raw.lstrip("\"'“‘«(")
-        capitalised = stripped[:1].isupper()
-        for part in normalize(raw).split():
-            tokens.append(Token(part, match.start(), match.end(), capitalised, quoted))
+        parts = normalize(raw).split()
+        cased = re.findall(r"[^\W_]+", raw)  # the same parts with their case ("I'm" is "I" and "m")
+        if len(cased) != len(parts):  # accents, symbols: only the first part keeps the word's case
+            cased = [raw.lstrip("\"'“‘«(")] * min(1, len(parts)) + [""] * max(0, len(parts) - 1)
+        for part, original in zip(parts, cased, strict=True):
+            tokens.append(Token(part, match.start(), match.end(), original[:1].isupper(), quoted))
     return tokens
 
 
@@ -188,7 +190,8 @@ class TitleLinker:
 
         For a message that must name a film: titles of ``known`` items (the films just listed) count
         whatever their case ("why the thing?" after a list with *The Thing*), and ``relaxed`` accepts
-        a popular one-word title in lower case ("if I removed alien and aliens")."""
+        lower-case titles made of ordinary words when they are popular ("if I removed alien") or long
+        ("why children of men?"), and rare one-word titles ("what's paprika about")."""
         tokens = tokenize(message)
         words = [t.text for t in tokens]
         chosen: list[Mention] = []
@@ -235,12 +238,13 @@ class TitleLinker:
         if span[-1].text in ARTICLE_WORDS and last < len(tokens) and not _YEAR.match(tokens[last].text):
             return False  # "Heat, The" only at the end: "heat, the de niro one" is Heat
         if all(t.text in _PLAIN or t.text.isdigit() for t in span):
-            return capitalised
+            return capitalised or (accept.relaxed and last - first >= 3)  # "why children of men?"
         if last - first == 1:
             if capitalised or span[0].capitalised:
                 return True
-            ordinary = self.usage.get(span[0].text, 0) >= ORDINARY and not accept.relaxed
-            return not ordinary and max(self.popularity[i] for i, _ in entries) >= POPULAR
+            ordinary = self.usage.get(span[0].text, 0) >= ORDINARY
+            popular = max(self.popularity[i] for i, _ in entries) >= POPULAR
+            return popular if ordinary and accept.relaxed else not ordinary and (popular or accept.relaxed)
         return True
 
     def _fuzzy(self, tokens: list[Token], words: list[str]) -> list[tuple[int, int, list[tuple[int, int]], float]]:

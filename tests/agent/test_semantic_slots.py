@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from whyrec.agent.semantic import slots as sl
-from whyrec.agent.semantic.mentions import ORDINARY, TitleLinker
+from whyrec.agent.semantic.mentions import ORDINARY, TitleLinker, tokenize
 
 LAST_YEAR = 2018
 
@@ -28,6 +28,7 @@ def words(text: str) -> list[str]:
         ("rom-com but nothing scary", ("Comedy", "Romance"), ("Horror",)),
         ("i don't like horror, suggest a thriller", ("Thriller",), ("Horror",)),
         ("a comedy that isn't a romance", ("Comedy",), ("Romance",)),
+        ("cartoons please, nothing with horror in it", ("Animation",), ("Horror",)),
     ],
 )
 def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
@@ -62,6 +63,9 @@ def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tupl
         ("no movies made before the 70s", None, (1970, None)),
         ("not older than 1985", None, (1985, None)),
         ("from 2005 or later", None, (2005, None)),
+        ("nothing newer than <item> itself", 2007, (None, 2007)),
+        ("not older than <item>", 1995, (1995, None)),
+        ("nothing too old", None, (1980, None)),
     ],
 )
 def test_years_and_decades(text: str, anchor: int | None, bounds: tuple[int | None, int | None]) -> None:
@@ -178,6 +182,25 @@ def test_a_film_the_message_must_name_counts_in_lower_case(linker: TitleLinker) 
     assert [m.item_id for m in linker.link("why the thing?", known=[2288])] == [2288]  # just listed
     assert linker.link("if i removed alien") == []
     assert [m.item_id for m in linker.link("if i removed alien", relaxed=True)] == [1214]
+    assert [m.item_id for m in linker.link("whats paprika about", relaxed=True)] == [52885]  # rare, not ordinary
+    assert [m.item_id for m in linker.link("why children of men", relaxed=True)] == [48774]  # long
+
+
+@pytest.mark.parametrize(
+    ("message", "tokens"),
+    [
+        ("I'm", [("i", True), ("m", False)]),
+        ("Sci-Fi", [("sci", True), ("fi", True)]),
+        ("Ünder café", [("under", True), ("cafe", False)]),
+        ("--- 🎬 日本", []),
+    ],
+)
+def test_tokens_keep_each_part_s_case(message: str, tokens: list[tuple[str, bool]]) -> None:
+    assert [(t.text, t.capitalised) for t in tokenize(message)] == tokens
+
+
+def test_only_the_capitalised_part_of_a_contraction_counts_as_capitalised(linker: TitleLinker) -> None:
+    assert [m.item_id for m in linker.link("I'm curious why Local Hero made it")] == [1238]  # not "M" (1931)
 
 
 def test_a_year_picks_among_remakes(linker: TitleLinker, catalog: Any) -> None:
