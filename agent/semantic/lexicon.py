@@ -103,6 +103,8 @@ YEAR_NEGATIONS: tuple[str, ...] = (
     "not", "nothing", "no", "none", "never", "isn t", "isnt", "aren t", "arent", "wasn t", "weren t", "but not",
     "except", "no movies", "no films", "nothing made", "not made", "not released",
 )  # fmt: skip
+# Words allowed between a negation and "newer"/"older" ("nothing too old").
+RELATIVE_INTENSIFIERS: frozenset[str] = _words("too very that so any")
 # Relative to a mentioned item ("like Heat but newer"), else to the catalog's last year.
 NEWER: tuple[str, ...] = ("newer", "more recent", "recent", "modern", "latest", "new", "later")
 OLDER: tuple[str, ...] = ("older", "old", "classic", "classics", "earlier", "vintage", "oldies")
@@ -199,8 +201,7 @@ QUERY_FILLER: frozenset[str] = _words(
 
 # Phrases dropped whole from a recommendation's query ("no thrillers this time" is not about time).
 FILLER_PHRASES: tuple[str, ...] = (
-    "this time", "for a change", "for once", "right now", "at the moment", "for tonight", "in the mood for",
-    "in the mood", "go for it",
+    "this time", "for a change", "for once", "right now", "at the moment", "for tonight", "in the mood", "go for it",
 )  # fmt: skip
 
 # A hypothetical about the user's own history: with an item or a genre to change, the message is a

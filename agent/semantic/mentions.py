@@ -129,7 +129,7 @@ def tokenize(message: str) -> list[Token]:
         parts = normalize(raw).split()
         cased = re.findall(r"[^\W_]+", raw)  # the same parts with their case ("I'm" is "I" and "m")
         if len(cased) != len(parts):  # accents, symbols: only the first part keeps the word's case
-            cased = [raw.lstrip("\"'“‘«(")] * min(1, len(parts)) + [""] * max(0, len(parts) - 1)
+            cased = ([raw.lstrip("\"'“‘«(")] + [""] * len(parts))[: len(parts)]
         for part, original in zip(parts, cased, strict=True):
             tokens.append(Token(part, match.start(), match.end(), original[:1].isupper(), quoted))
     return tokens
@@ -150,17 +150,15 @@ class TitleLinker:
         ):
             for key, kind in self._keys_of(str(title), str(raw), alt if isinstance(alt, str) else None):
                 self.keys[key].append((int(item_id), kind))
+        short = {key for key, entries in self.keys.items() if all(kind == SHORT for _, kind in entries)}
         by_word: dict[str, set[str]] = defaultdict(set)
-        for key, entries in self.keys.items():
-            if all(kind == SHORT for _, kind in entries):
-                continue  # typos are matched against whole titles only
+        for key in self.keys.keys() - short:  # typos are matched against whole titles only
             for word in key.split():
                 if len(word) >= 4 and not word.isdigit():
                     by_word[word].add(key)
         self.by_word = dict(by_word)
         self.vocabulary = list(self.by_word)
         self.usage = word_usage(items["overview"])
-        short = {key for key, entries in self.keys.items() if all(kind == SHORT for _, kind in entries)}
         self.phrase_usage = phrase_usage(items["overview"], short)
 
     @staticmethod

@@ -134,9 +134,14 @@ class SemanticPlanner:
         hypothetical = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) and bool(linked or genres.all)
         if hypothetical and intent.intent in HYPOTHETICAL_OVERRIDES:
             intent = IntentScore("what_if", intent.score, 0.0, intent.scores)
+        refs = sl.references(words)
+        by_genre = intent.intent == "what_if" and genres.all and not linked  # "if I never watched musicals"
+        if intent.intent in NAMES_A_FILM and not refs.ordinals and not by_genre:
+            # the message must name a film: look again, accepting lower-case titles and the last list's
+            relaxed = self.linker.link(message, known=profile.last_items, relaxed=True)
+            mentions = relaxed if len(relaxed) > len(mentions) else mentions
         parsed = Parsed(
-            message, words, mentions, intent, genres, sl.years(text, anchor, self.last_year), k,
-            sl.references(words), profile,
+            message, words, mentions, intent, genres, sl.years(text, anchor, self.last_year), k, refs, profile,
         )  # fmt: skip
         if k_note:
             parsed.notes.append(k_note)
@@ -146,14 +151,7 @@ class SemanticPlanner:
         if not message.strip():
             return Plan("chitchat", [])
         parsed = self.parse(message, profile)
-        intent = parsed.intent.intent
-        by_genre = intent == "what_if" and parsed.genres.all and not parsed.mentions  # "if I never watched musicals"
-        if intent in NAMES_A_FILM and not parsed.refs.ordinals and not by_genre:
-            # the message must name a film: look again, accepting lower-case titles and the last list's
-            relaxed = self.linker.link(message, known=profile.last_items, relaxed=True)
-            if len(relaxed) > len(parsed.mentions):
-                parsed.mentions = relaxed
-        return self.builders[intent](parsed)
+        return self.builders[parsed.intent.intent](parsed)
 
     # --- one builder per intent -------------------------------------------------------------------
     def _recommend(self, p: Parsed) -> Plan:

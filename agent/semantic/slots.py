@@ -150,7 +150,7 @@ def _relative(words: Sequence[str]) -> str | None:
     """The first "newer" / "older", or "not newer" / "not older" after a negation ("nothing newer than X")."""
     for start, _, phrase in phrase_positions(words, (*lx.NEWER, *lx.OLDER)):
         kind = "newer" if phrase in lx.NEWER else "older"
-        before = " ".join(w for w in words[max(0, start - 3) : start] if w not in ("too", "very", "that", "so", "any"))
+        before = " ".join(w for w in words[max(0, start - 3) : start] if w not in lx.RELATIVE_INTENSIFIERS)
         negated = any(before == n or before.endswith(" " + n) for n in lx.YEAR_NEGATIONS)
         return f"not {kind}" if negated else kind
     return None
