@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from whyrec.agent.config import AgentConfig, LLMConfig
@@ -50,6 +50,17 @@ class AppConfig(BaseSettings):
     agent: AgentConfig = AgentConfig()
     ui: UIConfig = UIConfig()
 
+    @model_validator(mode="after")
+    def _rating_offset_below_positives(self) -> AppConfig:
+        """Rating weights (``ranker.rating_offset``) must stay positive for every positive rating."""
+        if self.ranker.rating_weights and self.ranker.rating_offset >= self.catalog.positive_threshold:
+            raise ValueError(
+                f"{ENV_PREFIX}RANKER_RATING_OFFSET ({self.ranker.rating_offset}) must be below "
+                f"{ENV_PREFIX}CATALOG_POSITIVE_THRESHOLD ({self.catalog.positive_threshold}), or every positive "
+                f"rated at the threshold would weigh nothing"
+            )
+        return self
+
     @property
     def home_dir(self) -> Path:
         return self.home.expanduser().resolve()
@@ -70,6 +81,8 @@ def load_config(**overrides: Any) -> AppConfig:
     except ValidationError as exc:
         problems = "; ".join(
             f"{ENV_PREFIX}{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']} (got {err.get('input')!r})"
+            if err["loc"]
+            else str(err.get("ctx", {}).get("error", err["msg"]))  # a check across sections names its settings
             for err in exc.errors()
         )
         raise WhyrecError(f"invalid configuration: {problems}") from None

@@ -10,7 +10,7 @@ class RankerConfig(BaseModel):
 
     Defaults were tuned on the validation split of ml-latest-small (valid NDCG@20; see the README):
     hard negatives (16 candidates) and stronger L2 (3e-3) gave the largest gains over uniform BPR,
-    then decaying the learning rate when validation stalls.
+    then weighing positives by their rating and decaying the learning rate when validation stalls.
     """
 
     dim: int = Field(64, ge=4, le=1024, description="embedding size")
@@ -22,6 +22,14 @@ class RankerConfig(BaseModel):
         16, ge=1, le=64, description="negative candidates per positive; BPR uses the highest-scoring one (1 = uniform)"
     )
     reg: float = Field(3e-3, ge=0, description="L2 regularisation of the layer-0 embeddings")
+    rating_weights: bool = Field(
+        True,
+        description="weigh each positive's BPR term by rating - rating_offset, rescaled to mean 1, so a 5-star "
+        "film counts twice a 4-star one (graphs without ratings weigh every positive the same)",
+    )
+    rating_offset: float = Field(
+        3.0, ge=0, le=10, description="the rating that would weigh nothing; must be below every positive rating"
+    )
     patience: int = Field(
         4, ge=1, description="evaluations without a better valid NDCG@20 before the lr decays or training stops"
     )

@@ -22,25 +22,31 @@ from whyrec.catalog.model import Catalog
 
 @dataclass(frozen=True)
 class Interactions:
-    """Positive (user, item) edges as dense positions, one row per edge."""
+    """Positive (user, item) edges as dense positions, one row per edge, with each edge's star rating
+    where known (training weighs BPR terms by it; the graph itself stays unweighted)."""
 
     n_users: int
     n_items: int
     users: np.ndarray
     items: np.ndarray
+    ratings: np.ndarray | None = None
 
     @classmethod
     def from_frame(cls, catalog: Catalog, frame: pd.DataFrame) -> Interactions:
-        """Edges of ``frame`` (columns user_id, item_id), deduplicated and sorted by (user, item)."""
+        """Edges of ``frame`` (columns user_id, item_id and optionally rating), deduplicated (first
+        rating kept) and sorted by (user, item)."""
         users = np.searchsorted(catalog.user_ids, frame["user_id"].to_numpy(dtype=np.int64))
         items = catalog.item_index(frame["item_id"].to_numpy(dtype=np.int64))
-        pairs = np.unique(np.stack([users, items], axis=1), axis=0) if len(users) else np.zeros((0, 2), np.int64)
-        return cls(catalog.n_users, catalog.n_items, pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64))
+        stacked = np.stack([users, items], axis=1).astype(np.int64).reshape(-1, 2)
+        pairs, first = np.unique(stacked, axis=0, return_index=True)
+        ratings = frame["rating"].to_numpy(dtype=np.float32)[first] if "rating" in frame else None
+        return cls(catalog.n_users, catalog.n_items, pairs[:, 0], pairs[:, 1], ratings)
 
     def subset_users(self, keep: np.ndarray) -> Interactions:
         """Only the edges of the users flagged in the boolean array ``keep`` (node layout unchanged)."""
         mask = keep[self.users]
-        return Interactions(self.n_users, self.n_items, self.users[mask], self.items[mask])
+        ratings = None if self.ratings is None else self.ratings[mask]
+        return Interactions(self.n_users, self.n_items, self.users[mask], self.items[mask], ratings)
 
     @property
     def n_nodes(self) -> int:

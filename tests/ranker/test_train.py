@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 import torch
 from rich.progress import Progress
@@ -10,7 +11,15 @@ from rich.progress import Progress
 from tests.ranker.tiny import random_edges
 from whyrec.ranker.config import RankerConfig
 from whyrec.ranker.graph import Interactions
-from whyrec.ranker.train import hardest, sample_negatives, train_lightgcn, validation_ndcg
+from whyrec.ranker.model import build_lightgcn
+from whyrec.ranker.train import (
+    bpr_loss,
+    hardest,
+    rating_weights,
+    sample_negatives,
+    train_lightgcn,
+    validation_ndcg,
+)
 
 torch.set_num_threads(1)
 
@@ -73,3 +82,45 @@ def test_learning_rate_decays_after_each_stall_then_training_stops() -> None:
         if lrs[epoch] < lrs[epoch - 1]:  # a drop: the last `patience` evaluations found nothing better
             assert max(ndcgs[epoch - config.patience : epoch]) <= max(ndcgs[: epoch - config.patience])
     assert result.best_valid_ndcg == max(ndcgs)
+
+
+def test_rating_weights_make_a_five_star_positive_count_twice_a_four_star_one() -> None:
+    graph = Interactions(2, 3, np.array([0, 0, 1]), np.array([0, 1, 2]), np.array([4.0, 4.5, 5.0], np.float32))
+    weights = rating_weights(graph, RankerConfig(rating_offset=3.0))
+    assert weights is not None
+    assert weights.mean() == pytest.approx(1.0)
+    assert weights[2] / weights[0] == pytest.approx(2.0)
+    assert weights[1] / weights[0] == pytest.approx(1.5)
+    assert rating_weights(graph, RankerConfig(rating_weights=False)) is None
+    assert rating_weights(Interactions(2, 3, graph.users, graph.items), RankerConfig()) is None  # no ratings
+
+
+def test_rating_weights_refuse_an_offset_that_would_zero_a_positive() -> None:
+    graph = Interactions(1, 2, np.array([0, 0]), np.array([0, 1]), np.array([3.0, 5.0], np.float32))
+    with pytest.raises(ValueError, match="rating_offset"):
+        rating_weights(graph, RankerConfig(rating_offset=3.0))
+
+
+def test_weighted_bpr_is_pygs_loss_when_weights_are_one_and_reweighs_terms_otherwise() -> None:
+    torch.manual_seed(0)
+    model = build_lightgcn(6, 4, 1)
+    pos, neg = torch.randn(2), torch.randn(2)
+    nodes = torch.tensor([0, 1, 2, 3, 4, 5])
+    pyg = model.recommendation_loss(pos, neg, node_id=nodes, lambda_reg=0.1)
+    assert torch.equal(bpr_loss(model, pos, neg, nodes, 0.1, torch.ones(2)), pyg)
+    first_only = model.recommendation_loss(pos[:1], neg[:1], lambda_reg=0.0)
+    assert torch.allclose(bpr_loss(model, pos, neg, nodes, 0.0, torch.tensor([2.0, 0.0])), first_only)
+
+
+def test_equal_ratings_train_the_unweighted_model_and_mixed_ratings_change_it() -> None:
+    graph = tiny_graph()
+    config = RankerConfig(dim=8, layers=2, epochs=3, batch_size=32, lr=0.05, negatives=4)
+
+    def weights_after(ratings: np.ndarray | None) -> torch.Tensor:
+        rated = Interactions(graph.n_users, graph.n_items, graph.users, graph.items, ratings)
+        return train_lightgcn(rated, config).model.embedding.weight.detach()
+
+    plain = weights_after(None)
+    assert torch.equal(weights_after(np.full(len(graph), 4.5, np.float32)), plain)
+    mixed = np.where(np.arange(len(graph)) % 2 == 0, 4.0, 5.0).astype(np.float32)
+    assert not torch.allclose(weights_after(mixed), plain)
