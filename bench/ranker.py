@@ -84,6 +84,7 @@ def summarise(runs: list[dict[str, float]]) -> dict[str, Any]:
     out: dict[str, Any] = {k: float(np.mean([r[k] for r in runs])) for k in keys}
     out["std"] = {k: float(np.std([r[k] for r in runs])) for k in keys}
     out["runs"] = len(runs)
+    out["per_run"] = {k: [float(r[k]) for r in runs] for k in ("ndcg@20", "recall@20")}  # one per seed
     return out
 
 

@@ -7,7 +7,15 @@ import pytest
 import scipy.sparse as sp
 
 from tests.ranker.tiny import make_tiny_catalog, make_tiny_ranker, random_edges
-from whyrec.bench.ranker import ACTIVITY, METRICS, activity_quartiles, latency, ndcg_by_activity, print_report
+from whyrec.bench.ranker import (
+    ACTIVITY,
+    METRICS,
+    activity_quartiles,
+    latency,
+    ndcg_by_activity,
+    print_report,
+    summarise,
+)
 from whyrec.ranker.graph import Interactions
 
 
@@ -60,3 +68,14 @@ def test_the_report_fits_an_80_column_terminal_untruncated(capsys: pytest.Captur
     assert "≤15 items" in out and "16-28 items" in out and "≥65 items" in out
     assert "known user" in out and "p95 ≤ 20: met" in out and "p95 ≤ 50: missed" in out
     assert "misses the goal" in out and max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_summary_gives_mean_std_and_each_seeds_headline_metrics() -> None:
+    keys = [*METRICS, *ACTIVITY, "train_s", "rank_all_s"]
+    runs = [{k: 0.0 for k in keys} | {"ndcg@20": value, "recall@20": value + 1} for value in (0.25, 0.26, 0.27)]
+    summary = summarise(runs)
+    assert summary["ndcg@20"] == pytest.approx(0.26) and summary["std"]["ndcg@20"] == pytest.approx(
+        np.std([0.25, 0.26, 0.27])
+    )
+    assert summary["runs"] == 3
+    assert summary["per_run"] == {"ndcg@20": [0.25, 0.26, 0.27], "recall@20": [1.25, 1.26, 1.27]}
