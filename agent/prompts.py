@@ -32,6 +32,8 @@ CHITCHAT = (
     'Wars?"), and estimate causal effects ("does featuring a film make people watch it?").'
 )
 
+FEEDBACK_OFFER = 'Say "yes" and I\'ll recommend films based on what you liked.'
+
 TOOL_TITLES = {
     "search_items": "Searching the catalog",
     "recommend": "Ranking with retrieval + LightGCN",

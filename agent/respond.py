@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from whyrec.agent import prompts
-from whyrec.agent.prompts import CHITCHAT
+from whyrec.agent.prompts import CHITCHAT, FEEDBACK_OFFER
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -185,6 +185,8 @@ def render_outcome(outcome: ToolOutcome) -> str:
 def render(intent: str, outcomes: list[ToolOutcome], notes: list[str]) -> str:
     """The template reply: one paragraph per tool call, then any notes."""
     parts = [render_outcome(o) for o in outcomes] if outcomes else [CHITCHAT]
+    if any(o.ok and o.name == "record_feedback" and (o.output or {}).get("liked") for o in outcomes):
+        parts.append(FEEDBACK_OFFER)  # the planner reads a "yes" to this as "recommend from my likes"
     parts += [f"Note: {n}" for n in notes]
     return "\n\n".join(p for p in parts if p)
 

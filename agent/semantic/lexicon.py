@@ -127,7 +127,7 @@ WHATIF_ADD: tuple[str, ...] = (
 EFFECT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("policy", ("everyone", "everybody", "all users", "every user", "all of them", "policy", "roll out", "rollout",
                 "to all", "for all", "always featured", "always feature", "feature all", "feature every",
-                "featured all", "featured every", "feature only", "featured only", "everything")),
+                "featured all", "featured every", "feature only", "featured only", "everything", "extra watches")),
     ("naive_vs_causal", ("anyway", "anyways", "regardless", "naive", "correlation", "correlated", "causation",
                          "confound", "confounded", "confounding", "spurious", "biased", "bias", "raw difference",
                          "just popular", "selection", "just compared", "just compare", "simply compared",
@@ -135,7 +135,8 @@ EFFECT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cate_activity", ("heavy", "light users", "active", "casual", "activity", "power users", "new users",
                        "frequent", "occasional", "segment", "segments", "engaged", "lurkers")),
     ("cate_genre", ("per genre", "by genre", "each genre", "genres", "which genre", "what genre", "across genres",
-                    "genre")),
+                    "genre", "which movies", "which films", "what movies", "what films", "what to feature",
+                    "which to feature")),
 )  # fmt: skip
 EFFECT_METHODS: dict[str, str] = {
     "propensity score matching": "backdoor.propensity_score_matching", "matching": "backdoor.propensity_score_matching",
@@ -194,7 +195,7 @@ QUERY_FILLER: frozenset[str] = _words(
     """a an the me i my we us you please pls plz can could would will should something some anything any movie movies
     film films flick flicks recommend recommendation recommendations suggest suggestion suggestions give show find
     want wanted need looking look for like similar to with watch watching see to tonight today now more another
-    other others else but also just only and or of in from that this those these one ones it is are be
+    other others else but also just only and or of in from that this those these them one ones it is are be
     what whats how about maybe got have has good great nice best top some kind sort type new newer older recent
     k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats same again stuff things btw u"""
 )
@@ -209,6 +210,15 @@ FILLER_PHRASES: tuple[str, ...] = (
 WHATIF_HYPOTHETICAL: tuple[str, ...] = (
     "pretend i", "suppose i", "supposing i", "imagine i", "what if i", "hypothetically", "if i had", "if i hadn t",
     "if i hadnt", "if i d never", "if i never", "had i", "say i had",
+)  # fmt: skip
+
+# Right after whyrec noted a liked film it offers to recommend from the likes; a bare "yes" accepts.
+ACCEPTS: tuple[str, ...] = (
+    "yes", "yeah", "yep", "yup", "sure", "go for it", "go ahead", "please do", "do it", "sounds good", "why not",
+    "absolutely", "definitely", "lets go", "let s go", "alright", "all right",
+)  # fmt: skip
+DECLINES: tuple[str, ...] = (
+    "no", "nope", "nah", "not now", "later", "never mind", "nevermind", "that s all", "i m good", "im good",
 )  # fmt: skip
 
 # Words that make an intent more likely, added to its exemplar score (CUE_BONUS): the structure of

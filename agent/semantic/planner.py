@@ -49,6 +49,7 @@ class Parsed:
     k: int | None
     refs: sl.References
     profile: SessionProfile
+    accepts_offer: bool = False  # "yes" to the offer after noting liked films: recommend from those likes
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -134,6 +135,10 @@ class SemanticPlanner:
         hypothetical = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) and bool(linked or genres.all)
         if hypothetical and intent.intent in HYPOTHETICAL_OVERRIDES:
             intent = IntentScore("what_if", intent.score, 0.0, intent.scores)
+        accepts = profile.last_intent == "feedback" and bool(profile.liked) and not linked and not genres.all
+        accepts = accepts and sl.has_any(words, lx.ACCEPTS) and not sl.has_any(words, lx.DECLINES)
+        if accepts and intent.intent == "chitchat":
+            intent = IntentScore("recommend", intent.score, 0.0, intent.scores)
         refs = sl.references(words)
         by_genre = intent.intent == "what_if" and genres.all and not linked  # "if I never watched musicals"
         if intent.intent in NAMES_A_FILM and not refs.ordinals and not by_genre:
@@ -141,7 +146,7 @@ class SemanticPlanner:
             relaxed = self.linker.link(message, known=profile.last_items, relaxed=True)
             mentions = relaxed if len(relaxed) > len(mentions) else mentions
         parsed = Parsed(
-            message, words, mentions, intent, genres, sl.years(text, anchor, self.last_year), k, refs, profile,
+            message, words, mentions, intent, genres, sl.years(text, anchor, self.last_year), k, refs, profile, accepts,
         )  # fmt: skip
         if k_note:
             parsed.notes.append(k_note)
@@ -156,7 +161,9 @@ class SemanticPlanner:
     # --- one builder per intent -------------------------------------------------------------------
     def _recommend(self, p: Parsed) -> Plan:
         like = p.items()
-        if p.refs.whole_list and not like:
+        if p.accepts_offer and not like:
+            like = p.profile.liked[-lx.LIST_LIKE_N :]
+        elif p.refs.whole_list and not like:
             like = p.profile.last_items[: lx.LIST_LIKE_N]
         elif not like and p.refs.focus and sl.has_any(p.words, ("like", "similar")) and p.focus() is not None:
             like = [p.focus()]  # type: ignore[list-item]
@@ -237,7 +244,9 @@ class SemanticPlanner:
             question = "cate_genre"
         notes = list(p.notes)
         if question == "policy" and genre is None:
-            question, notes = "ate", [*notes, "a policy question needs a genre; here is the average effect"]
+            # "which films should we feature?": the genres ranked by how much featuring lifts watching
+            note = "for one genre's total extra watches, ask e.g. 'how many extra watches if we featured every Comedy?'"
+            question, notes = "cate_genre", [*notes, note]
         method = next((v for cue, v in lx.EFFECT_METHODS.items() if sl.has_any(p.words, [cue])), None)
         args: dict[str, Any] = {"question": question, "genre": genre if question != "ate" else None, "method": method}
         return Plan("effect", [_call("estimate_effect", 0, **args)], tuple(notes))

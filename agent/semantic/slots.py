@@ -169,10 +169,15 @@ def relative_bounds(relative: str, anchor_year: int | None, last_year: int) -> t
 
 
 def count(text: str) -> tuple[int | None, str | None]:
-    """k from "top 5", "three movies", "give me 20"; (k, note) with a note when k was capped."""
+    """k from "top 5", "three movies", "give me 20", "4 of them"; (k, note) with a note when k was capped."""
     nouns = "|".join(sorted((*lx.ITEM_NOUNS, *lx.GENRES), key=len, reverse=True))
     prefixes = "|".join(lx.COUNT_PREFIXES)
-    for pattern in (rf"\b(?:{prefixes}) {_NUM}\b", rf"\b{_NUM} (?:more |other |new |good |great )?(?:{nouns})\b"):
+    patterns = (
+        rf"\b(?:{prefixes}) {_NUM}\b",
+        rf"\b{_NUM} (?:more |other |new |good |great )?(?:{nouns})\b",
+        rf"\b{_NUM} of (?:them|those|these)\b",  # "yeah, like 4 of them"
+    )
+    for pattern in patterns:
         for m in re.finditer(pattern, text):
             raw = m.group(1)
             value = lx.NUMBER_WORDS.get(raw) or int(raw)
@@ -212,7 +217,8 @@ def references(words: Sequence[str]) -> References:
 
 def query_words(words: Sequence[str], genre_spans: Sequence[tuple[int, int]], excluded: Sequence[str]) -> str:
     """The content words of a request, for the retriever: no filler, no item, no filters or counts."""
-    drop = {i for start, end, _ in phrase_positions(words, lx.FILLER_PHRASES) for i in range(start, end)}
+    fillers = (*lx.FILLER_PHRASES, *lx.ACCEPTS)
+    drop = {i for start, end, _ in phrase_positions(words, fillers) for i in range(start, end)}
     for start, end in genre_spans:
         phrase = " ".join(words[start:end])
         if any(g in excluded for g in lx.GENRES.get(phrase, ())) or phrase in lx.NEGATORS:

@@ -48,6 +48,14 @@ def test_errors_and_notes_are_plain() -> None:
     assert render("chitchat", [], []).startswith("I'm whyrec.")
 
 
+def test_noting_a_liked_film_offers_recommendations_and_a_dislike_does_not() -> None:
+    liked = ToolOutcome("record_feedback", {}, True, {"item_id": 1, "title": "Toy Story", "liked": True})
+    disliked = ToolOutcome("record_feedback", {}, True, {"item_id": 2, "title": "Jumanji", "liked": False})
+    text = render("feedback", [liked, disliked], [])
+    assert text.startswith("Noted: you liked Toy Story.") and text.count('Say "yes"') == 1
+    assert 'Say "yes"' not in render("feedback", [disliked], [])
+
+
 def test_whatif_answers_list_what_enters_leaves_and_moves() -> None:
     move = {"item_id": 1, "title": "Toy Story", "rank_before": None, "rank_after": 3, "cause": "shares Comedy"}
     whatif = {

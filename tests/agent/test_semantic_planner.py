@@ -154,6 +154,21 @@ def test_a_refinement_keeps_the_last_request_and_a_new_one_does_not(planner: Sem
     assert fresh["like_item_ids"] == [TOY_STORY] and fresh["year_min"] is None
 
 
+def test_yes_after_noting_liked_films_recommends_from_those_likes(planner: SemanticPlanner) -> None:
+    heathers, mean_girls = 1285, 7451
+    noted = SessionProfile(liked=[heathers, mean_girls], last_intent="feedback")
+    plan = planner.plan("yeah go for it, like 4 of them", noted)
+    assert plan.intent == "recommend"
+    args = plan.tool_calls[0]["args"]
+    assert (args["like_item_ids"], args["k"], args["query"]) == ([heathers, mean_girls], 4, None)
+    assert planner.plan("sure", noted).tool_calls[0]["args"]["like_item_ids"] == [heathers, mean_girls]
+    assert planner.plan("no thanks", noted).intent == "chitchat"
+    assert planner.plan("nah, not now", noted).intent == "chitchat"
+    assert planner.plan("yes", SessionProfile()).intent == "chitchat"  # nothing was offered
+    after_a_list = SessionProfile(liked=[heathers], last_items=[MATRIX], last_intent="recommend")
+    assert planner.plan("yes", after_a_list).intent == "chitchat"
+
+
 def test_nothing_to_act_on_gives_a_note_not_a_guess(planner: SemanticPlanner) -> None:
     plan = planner.plan("tell me about Zxqwv Blorp", SessionProfile())
     assert plan.intent == "item_info" and plan.tool_calls == [] and "Zxqwv Blorp" in plan.notes[0]
@@ -172,6 +187,9 @@ def test_effect_questions_map_to_question_kinds(planner: SemanticPlanner) -> Non
         "method": None,
     }
     assert args("does featuring work better for heavy users?")["question"] == "cate_activity"
+    which = planner.plan("which films should we put on the home page to get the most extra watches?", SessionProfile())
+    assert which.tool_calls[0]["args"] == {"question": "cate_genre", "genre": None, "method": None}
+    assert "extra watches if we featured every Comedy" in which.notes[-1]  # policy needs a genre: say how to ask
     assert args("estimate the effect of featuring with propensity score matching")["method"] == (
         "backdoor.propensity_score_matching"
     )

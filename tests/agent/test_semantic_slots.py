@@ -84,6 +84,7 @@ def test_years_and_decades(text: str, anchor: int | None, bounds: tuple[int | No
         ("1995 movies", None),
         ("something good", None),
         ("top 1000000 movies", 50),
+        ("yeah go for it, like 4 of them", 4),
     ],
 )
 def test_counts(text: str, k: int | None) -> None:
@@ -118,6 +119,8 @@ def test_query_keeps_content_and_drops_filters() -> None:
     found = sl.genres(w)
     query = sl.query_words(w, found.spans, found.exclude)
     assert query.split() == ["clever", "heist"]
+    w = words("yeah go ahead, like 4 of them")
+    assert sl.query_words(w, (), ()) == ""  # an acceptance and a count are not content
 
 
 @pytest.fixture(scope="module")
