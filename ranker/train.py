@@ -150,6 +150,7 @@ def train_lightgcn(
         model.train()
         order = rng.permutation(len(graph))
         users, items = graph.users[order], graph.items[order]
+        confidence = None if weights is None else torch.as_tensor(weights[order])
         candidates = sample_negatives(graph, np.repeat(users, config.negatives), rng).reshape(len(users), -1)
         total = 0.0
         for lo in range(0, len(users), config.batch_size):
@@ -159,7 +160,7 @@ def train_lightgcn(
             j = hardest(emb, u, torch.as_tensor(candidates[lo : lo + config.batch_size] + graph.n_users))
             pos_rank = (emb[u] * emb[i]).sum(-1)
             neg_rank = (emb[u] * emb[j]).sum(-1)
-            w = None if weights is None else torch.as_tensor(weights[order[lo : lo + config.batch_size]])
+            w = None if confidence is None else confidence[lo : lo + config.batch_size]
             loss = bpr_loss(model, pos_rank, neg_rank, torch.cat([u, i, j]), config.reg, w)
             optimizer.zero_grad()
             loss.backward()

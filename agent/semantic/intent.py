@@ -48,6 +48,10 @@ class IntentScore:
     margin: float  # over the runner-up intent
     scores: dict[str, float]
 
+    def overridden(self, intent: Intent) -> IntentScore:
+        """The same scores with ``intent`` chosen by a rule, not by the exemplars (so no margin)."""
+        return IntentScore(intent, self.score, 0.0, self.scores)
+
 
 class IntentClassifier:
     """Nearest-exemplar intent; ``mask`` replaces item mentions in exemplars exactly as in messages."""

@@ -202,7 +202,7 @@ QUERY_FILLER: frozenset[str] = _words(
 
 # Phrases dropped whole from a recommendation's query ("no thrillers this time" is not about time).
 FILLER_PHRASES: tuple[str, ...] = (
-    "this time", "for a change", "for once", "right now", "at the moment", "for tonight", "in the mood", "go for it",
+    "this time", "for a change", "for once", "right now", "at the moment", "for tonight", "in the mood",
 )  # fmt: skip
 
 # A hypothetical about the user's own history: with an item or a genre to change, the message is a
@@ -213,6 +213,7 @@ WHATIF_HYPOTHETICAL: tuple[str, ...] = (
 )  # fmt: skip
 
 # Right after whyrec noted a liked film it offers to recommend from the likes; a bare "yes" accepts.
+# Like FILLER_PHRASES, these are never part of a query.
 ACCEPTS: tuple[str, ...] = (
     "yes", "yeah", "yep", "yup", "sure", "go for it", "go ahead", "please do", "do it", "sounds good", "why not",
     "absolutely", "definitely", "lets go", "let s go", "alright", "all right",

@@ -134,11 +134,11 @@ class SemanticPlanner:
         genres = sl.genres(words)
         hypothetical = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) and bool(linked or genres.all)
         if hypothetical and intent.intent in HYPOTHETICAL_OVERRIDES:
-            intent = IntentScore("what_if", intent.score, 0.0, intent.scores)
+            intent = intent.overridden("what_if")
         accepts = profile.last_intent == "feedback" and bool(profile.liked) and not linked and not genres.all
         accepts = accepts and sl.has_any(words, lx.ACCEPTS) and not sl.has_any(words, lx.DECLINES)
         if accepts and intent.intent == "chitchat":
-            intent = IntentScore("recommend", intent.score, 0.0, intent.scores)
+            intent = intent.overridden("recommend")
         refs = sl.references(words)
         by_genre = intent.intent == "what_if" and genres.all and not linked  # "if I never watched musicals"
         if intent.intent in NAMES_A_FILM and not refs.ordinals and not by_genre:
