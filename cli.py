@@ -23,9 +23,9 @@ from whyrec.bench import hardening_commands
 from whyrec.catalog import commands as catalog_commands
 from whyrec.catalog import index_commands
 from whyrec.catalog.commands import PrepareStep, progress_bar
-from whyrec.catalog.errors import WhyrecError
 from whyrec.causal import effect_commands, explain_commands
 from whyrec.config import AppConfig, describe, load_config
+from whyrec.errors import WhyrecError
 from whyrec.ranker import commands as ranker_commands
 from whyrec.ui import commands as ui_commands
 

@@ -19,8 +19,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from whyrec.agent.config import AgentConfig, LLMConfig
 from whyrec.catalog.config import CatalogConfig, ChromaConfig
-from whyrec.catalog.errors import WhyrecError
 from whyrec.causal.config import CausalConfig
+from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig, RankerConfig
 from whyrec.ui.config import UIConfig
 

@@ -29,8 +29,8 @@ from whyrec.agent.memory import remember
 from whyrec.agent.respond import ToolOutcome
 from whyrec.agent.state import SessionProfile
 from whyrec.catalog.constraints import Constraints
-from whyrec.catalog.errors import WhyrecError
 from whyrec.catalog.model import Catalog
+from whyrec.errors import WhyrecError
 
 
 class EvalInputError(WhyrecError):

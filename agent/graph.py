@@ -25,7 +25,7 @@ from whyrec.agent.memory import remember
 from whyrec.agent.planners import TurnPlanner
 from whyrec.agent.respond import Responder, ToolOutcome
 from whyrec.agent.state import State
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 
 VLLM_TOOL_FLAGS = ("--enable-auto-tool-choice", "--tool-call-parser", "hermes")
 

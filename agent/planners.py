@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from whyrec.agent import prompts
 from whyrec.agent.state import SessionProfile
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from whyrec.agent.planners import LLMPlanner, SemanticPlannerLike, TurnPlanner
 from whyrec.agent.respond import Responder
 from whyrec.agent.sessions import SessionStore, check_session_id
 from whyrec.agent.state import SessionProfile
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.tools.identity import Identity, run_config
 from whyrec.tools.registry import build_tools
 from whyrec.tools.resources import Resources

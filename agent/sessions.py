@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from whyrec.agent.state import SessionProfile
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, profile TEXT NOT NULL, updated REAL NOT NULL);

@@ -134,7 +134,7 @@ class AppProcess:
     def __enter__(self) -> AppProcess:
         import httpx
 
-        from whyrec.catalog.errors import WhyrecError
+        from whyrec.errors import WhyrecError
 
         cmd = [sys.executable, "-m", "whyrec", "chat", "--host", "127.0.0.1", "--port", str(self.port)]
         self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 
 if TYPE_CHECKING:
     from whyrec.catalog.model import Catalog, Item

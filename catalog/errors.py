@@ -1,15 +1,14 @@
 """Errors people can act on.
 
-Every error whyrec raises on purpose derives from :class:`WhyrecError`. Its message says what is
-wrong and, where possible, what to do; the CLI, the tools and the UI show it as is, without a
-traceback. Anything else that escapes is a bug.
+The catalog's own errors, each a :class:`whyrec.errors.WhyrecError`: its message says what is
+wrong and, where possible, what to do.
 """
 
 from __future__ import annotations
 
+from whyrec.errors import WhyrecError
 
-class WhyrecError(Exception):
-    """A problem the user can fix: bad input, missing data, a stale artifact."""
+__all__ = ["ArtifactError", "DataError", "UnknownItemError", "UnknownUserError", "WhyrecError"]
 
 
 class DataError(WhyrecError):

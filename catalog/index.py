@@ -23,8 +23,9 @@ import pandas as pd
 
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.documents import documents
-from whyrec.catalog.errors import ArtifactError, WhyrecError
+from whyrec.catalog.errors import ArtifactError
 from whyrec.catalog.vectorstore import EF_SEARCH, MiniLMEmbeddingFunction, open_client, where_filter
+from whyrec.errors import WhyrecError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI

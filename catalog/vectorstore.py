@@ -22,7 +22,7 @@ from chromadb.utils.embedding_functions import known_embedding_functions, regist
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.documents import genre_key
 from whyrec.catalog.embed import MODEL_NAME, Embedder, load_embedder
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI

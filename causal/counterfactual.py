@@ -30,9 +30,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from whyrec.catalog.errors import WhyrecError
 from whyrec.causal.ranks import item_embeddings, margin, rank_of, shown_mask
 from whyrec.causal.results import Explanation, Influence, ItemRef
+from whyrec.errors import WhyrecError
 from whyrec.ranker.scoring import Ranker, UserRef
 
 SHORTLIST = 8  # edges whose single removal is computed exactly (the rest are ranked by the estimate)

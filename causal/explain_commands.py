@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from whyrec.catalog.commands import load, print_json
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.ranker.commands import parse_ids, user_ref
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from whyrec.catalog.errors import DataError, WhyrecError
+from whyrec.catalog.errors import DataError
+from whyrec.errors import WhyrecError
 
 MIN_ARM_ROWS = 10
 

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from whyrec.catalog.errors import WhyrecError
 from whyrec.causal.ranks import full_ranks, order, shown_mask
 from whyrec.causal.results import ItemRef, Move, RankedItem, WhatIf, WhatIfKind
+from whyrec.errors import WhyrecError
 from whyrec.ranker.scoring import Ranker, UserRef
 
 KINDS: tuple[WhatIfKind, ...] = ("remove", "add", "more_genre", "exclude_genre")

@@ -10,7 +10,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from whyrec.catalog.commands import load, print_json, progress_bar
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 
 if TYPE_CHECKING:
     from whyrec.catalog.model import Catalog

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from whyrec.catalog.constraints import Constraints
-from whyrec.catalog.errors import WhyrecError
 from whyrec.catalog.index import ItemIndex
 from whyrec.catalog.model import Catalog
+from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig
 from whyrec.ranker.scoring import EMPTY_PROFILE_FALLBACK, Profile, Ranker, UserRef
 

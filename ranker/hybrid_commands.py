@@ -43,8 +43,8 @@ def run_hybrid(
     ``--liked`` items are both the profile (GCN fold-in) and the "more like these" examples.
     """
     from whyrec.catalog.constraints import Constraints
-    from whyrec.catalog.errors import WhyrecError
     from whyrec.catalog.index import ItemIndex
+    from whyrec.errors import WhyrecError
     from whyrec.ranker.commands import parse_ids
     from whyrec.ranker.hybrid import hybrid_recommend
     from whyrec.ranker.scoring import Profile, Ranker, UserRef

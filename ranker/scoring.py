@@ -22,8 +22,8 @@ import scipy.sparse as sp
 import torch
 from torch_geometric.nn.models import LightGCN
 
-from whyrec.catalog.errors import WhyrecError
 from whyrec.catalog.model import Catalog
+from whyrec.errors import WhyrecError
 from whyrec.ranker.graph import Interactions
 from whyrec.ranker.intervene import Intervention
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from whyrec.catalog.errors import WhyrecError
 from whyrec.config import load_config
+from whyrec.errors import WhyrecError
 
 
 def test_a_rating_offset_at_or_above_the_positive_threshold_is_refused_with_both_settings_named(

@@ -19,7 +19,7 @@ from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.tools.identity import Identity, identity_of
 from whyrec.tools.resources import Resources
 

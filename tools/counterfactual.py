@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.tools.adapter import ToolArgs
 from whyrec.tools.identity import Identity
 from whyrec.tools.items import MAX_K

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.tools.adapter import ToolArgs, ToolResult
 from whyrec.tools.identity import Identity
 from whyrec.tools.resources import Resources

@@ -14,7 +14,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.ranker.scoring import Profile, UserRef
 
 CONFIG_KEY = "whyrec_identity"

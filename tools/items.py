@@ -8,9 +8,9 @@ from typing import Any
 from pydantic import Field
 
 from whyrec.catalog.constraints import Constraints
-from whyrec.catalog.errors import WhyrecError
 from whyrec.catalog.model import Catalog, Item
 from whyrec.catalog.titles import normalize, parse_title
+from whyrec.errors import WhyrecError
 from whyrec.tools.adapter import ToolArgs, ToolResult
 from whyrec.tools.identity import Identity
 from whyrec.tools.resources import Resources

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from pydantic import Field
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.tools.adapter import ToolResult
 from whyrec.tools.identity import Identity
 from whyrec.tools.items import MAX_K

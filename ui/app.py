@@ -18,7 +18,7 @@ import pandas as pd
 
 from whyrec.agent.runtime import AgentEvent, Final, ToolStep, TurnResult
 from whyrec.agent.state import SessionProfile
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.ui import charts, render
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from whyrec.catalog.constraints import ConstraintError, Constraints
-from whyrec.catalog.errors import WhyrecError
 from whyrec.catalog.model import Item
+from whyrec.errors import WhyrecError
 
 
 def _item(item_id: int = 1, genres: tuple[str, ...] = ("Comedy", "Drama"), year: int | None = 2001) -> Item:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.catalog.index_fixtures import CountingEmbedder, constraint_sets, shared_small_index
 from whyrec.catalog.constraints import ConstraintError, Constraints
-from whyrec.catalog.errors import ArtifactError, UnknownItemError, WhyrecError
+from whyrec.catalog.errors import ArtifactError, UnknownItemError
 from whyrec.catalog.index import ItemIndex, build_index, collection, index_fingerprint
 from whyrec.catalog.model import Catalog
 from whyrec.catalog.vectorstore import (
@@ -21,6 +21,7 @@ from whyrec.catalog.vectorstore import (
     where_filter,
 )
 from whyrec.config import load_config
+from whyrec.errors import WhyrecError
 
 QUERIES = ["", "time travel", "a heist with a twist", "animated talking animals", "war documentary"]
 

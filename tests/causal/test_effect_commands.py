@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from whyrec.catalog.errors import WhyrecError
 from whyrec.cli import build_app
+from whyrec.errors import WhyrecError
 
 
 @pytest.fixture()

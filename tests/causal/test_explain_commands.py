@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.causal.tiny_graph import tiny_ranker
-from whyrec.catalog.errors import WhyrecError
 from whyrec.cli import build_app
+from whyrec.errors import WhyrecError
 from whyrec.ranker.scoring import Ranker
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.causal.tiny_graph import COMEDIES, tiny_ranker
-from whyrec.catalog.errors import UnknownItemError, WhyrecError
+from whyrec.catalog.errors import UnknownItemError
 from whyrec.causal.results import WhatIf
 from whyrec.causal.whatif import representative, what_if
+from whyrec.errors import WhyrecError
 from whyrec.ranker.scoring import Profile, Ranker
 
 K = 4

@@ -19,9 +19,10 @@ from rich.progress import Progress
 
 from whyrec.agent.runtime import Agent
 from whyrec.catalog.artifacts import ArtifactStore
-from whyrec.catalog.errors import ArtifactError, WhyrecError
+from whyrec.catalog.errors import ArtifactError
 from whyrec.catalog.model import Catalog
 from whyrec.config import AppConfig
+from whyrec.errors import WhyrecError
 
 
 def truncate(path: Path) -> None:

@@ -9,8 +9,8 @@ import torch
 from rich.progress import Progress
 
 from tests.ranker.tiny import make_tiny_catalog, random_edges
-from whyrec.catalog.errors import WhyrecError
 from whyrec.config import load_config
+from whyrec.errors import WhyrecError
 from whyrec.ranker.commands import parse_ids, prepare, ranking_rows, user_ref
 from whyrec.ranker.config import RankerConfig
 from whyrec.ranker.scoring import Profile, Ranker

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from tests.catalog.index_fixtures import constraint_sets, shared_small_index
 from tests.ranker.tiny import make_tiny_ranker
 from whyrec.catalog.constraints import ConstraintError, Constraints
-from whyrec.catalog.errors import UnknownItemError, UnknownUserError, WhyrecError
+from whyrec.catalog.errors import UnknownItemError, UnknownUserError
 from whyrec.catalog.index import ItemIndex
 from whyrec.catalog.model import Catalog
+from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig
 from whyrec.ranker.hybrid import admissible, hybrid_recommend
 from whyrec.ranker.scoring import EMPTY_PROFILE_FALLBACK, Profile, Ranker

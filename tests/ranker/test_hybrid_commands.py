@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
-from whyrec.catalog.errors import WhyrecError
 from whyrec.cli import build_app
+from whyrec.errors import WhyrecError
 
 
 def test_recommend_with_a_query_and_filters_is_hybrid() -> None:

@@ -8,7 +8,8 @@ import torch
 from torch_geometric.nn.models import LightGCN
 
 from tests.ranker.tiny import make_tiny_catalog, make_tiny_ranker, random_edges
-from whyrec.catalog.errors import UnknownItemError, UnknownUserError, WhyrecError
+from whyrec.catalog.errors import UnknownItemError, UnknownUserError
+from whyrec.errors import WhyrecError
 from whyrec.ranker.graph import bipartite_edge_index
 from whyrec.ranker.scoring import EMPTY_PROFILE_FALLBACK, Profile, Ranker
 

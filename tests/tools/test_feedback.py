@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.tools.feedback import FeedbackArgs, record_feedback
 from whyrec.tools.identity import Identity
 from whyrec.tools.resources import Resources

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.tools.identity import Identity
 from whyrec.tools.list_counterfactual import explain_in_list
 from whyrec.tools.recommend import RecommendArgs, recommend

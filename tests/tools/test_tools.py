@@ -6,7 +6,7 @@ import pytest
 from langchain_core.messages import ToolMessage
 from pydantic import ValidationError
 
-from whyrec.catalog.errors import WhyrecError
+from whyrec.errors import WhyrecError
 from whyrec.tools.identity import Identity, run_config
 from whyrec.tools.items import LookupArgs, SearchArgs, lookup_item, search_items
 from whyrec.tools.recommend import RecommendArgs, recommend, same_series

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from tests.ui.fake_agent import DAG, USERS, FakeAgent
-from whyrec.catalog.errors import WhyrecError
 from whyrec.config import load_config
+from whyrec.errors import WhyrecError
 from whyrec.ui import render
 from whyrec.ui.app import ChatUI, build_ui
 from whyrec.ui.commands import planner_status
