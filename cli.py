@@ -19,6 +19,7 @@ from rich.table import Table
 
 from whyrec.agent import commands as agent_commands
 from whyrec.agent import eval_commands
+from whyrec.agent.llm import weights as llm_weights
 from whyrec.bench import hardening_commands
 from whyrec.catalog import commands as catalog_commands
 from whyrec.catalog import index_commands
@@ -37,6 +38,7 @@ PREPARE_STEPS: list[tuple[str, PrepareStep]] = [
     ("item index", index_commands.prepare),
     ("LightGCN ranker", ranker_commands.prepare),
     ("exposure log", effect_commands.prepare),
+    ("language model", llm_weights.prepare),
 ]
 COMMAND_MODULES = [
     catalog_commands,

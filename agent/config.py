@@ -8,21 +8,32 @@ from pydantic import BaseModel, Field
 
 
 class LLMConfig(BaseModel):
-    """An OpenAI-compatible chat endpoint: vLLM on a GPU, the embedded llama.cpp server on CPU, or any URL."""
+    """An OpenAI-compatible chat endpoint with tool calling: the embedded llama.cpp server, vLLM, or any URL."""
 
     backend: Literal["embedded", "openai"] = Field(
-        "embedded", description="embedded = llama.cpp server started by the app; openai = base_url"
+        "embedded",
+        description="embedded = the llama.cpp server whyrec starts with the prepared GGUF; openai = base_url",
     )
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
-    model: str = Field("SmolLM2-135M-Instruct", description="model name sent to the endpoint")
+    model: str = Field("qwen2.5-coder-1.5b-instruct", description="model name sent to the endpoint")
     api_key: str = Field("not-needed", description="sent as the bearer token; local servers ignore it")
-    tool_calling: bool = Field(False, description="the served model plans reliably with native tool calls")
-    timeout_s: float = Field(4.0, gt=0, le=120, description="per-request timeout before the semantic fallback")
+    threads: int = Field(2, ge=1, le=64, description="CPU threads of the embedded server")
+    context: int = Field(4096, ge=1024, le=32768, description="context size (tokens) of the embedded server")
+    timeout_s: float = Field(30.0, gt=0, le=600, description="one model call's limit before the deterministic fallback")
+    queue_wait_s: float = Field(
+        10.0, ge=0, le=600, description="how long a turn waits for the one shared model before the fallback"
+    )
+    max_reply_tokens: int = Field(48, ge=8, le=2000, description="cap on the tokens of a written reply")
+    startup_timeout_s: float = Field(180.0, gt=0, le=1800, description="how long the embedded server may take to load")
 
 
 class AgentConfig(BaseModel):
-    """How the agent plans and how long it may run."""
+    """Who plans the turns and how long a turn may run."""
 
-    planner: Literal["auto", "llm", "semantic"] = Field("auto", description="who chooses the tool calls")
-    max_steps: int = Field(4, ge=1, le=12, description="plan/act rounds per turn")
+    planner: Literal["auto", "llm", "semantic"] = Field(
+        "semantic",
+        description="llm = the language model plans (deterministic fallback); auto = llm when a model is available; "
+        "semantic = the deterministic planner only (the default, more accurate in `whyrec bench agent`)",
+    )
+    max_steps: int = Field(4, ge=1, le=12, description="model -> tools rounds per turn")
     default_k: int = Field(10, ge=1, le=50, description="items per recommendation")

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from whyrec.agent.commands import PlannerOption, with_planner
 from whyrec.catalog.commands import print_json, progress_bar
 
 console = Console(stderr=True)
@@ -18,13 +19,14 @@ console = Console(stderr=True)
 def _table(title: str, report: dict[str, Any]) -> Table:
     table = Table("metric", "value", title=title)
     for key, value in report.items():
-        if key not in ("per_intent", "failures"):
+        if key not in ("per_intent", "failures", "planner_sources"):
             table.add_row(key, "—" if value is None else str(value))
     for intent, row in report["per_intent"].items():
         table.add_row(
             f"  {intent}",
             f"{row['accuracy']:.1%} of {row['cases']}, p50 {row['latency_p50_ms']} ms, p95 {row['latency_p95_ms']} ms",
         )
+    table.add_row("planned by", ", ".join(f"{p} {n}" for p, n in report["planner_sources"].items()) or "—")
     table.add_row("failures", ", ".join(f["id"] for f in report["failures"]) or "none")
     return table
 
@@ -44,6 +46,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help="labeled conversations, one JSON object per line")],
         k: Annotated[int, typer.Option("--k", min=1, max=50, help="cut-off for Recall@k and NDCG@k")] = 10,
+        planner: PlannerOption = None,
         planner_only: Annotated[bool, typer.Option("--planner-only", help="plan only, run no tools")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
@@ -52,11 +55,13 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         from whyrec.agent.runtime import Agent
         from whyrec.agent.sessions import SessionStore
 
+        config = with_planner(ctx.obj, planner)
         cases = load_cases(file)
         # the eval's sessions are scratch: kept out of the person's session store
         with tempfile.TemporaryDirectory(prefix="whyrec-eval-") as scratch:
-            agent = Agent(ctx.obj, store=SessionStore.under(Path(scratch)))
+            agent = Agent(config, store=SessionStore.under(Path(scratch)))
             try:
+                agent.warm(wait_for_model_s=config.llm.startup_timeout_s)
                 if planner_only:
                     report = evaluate_planner(agent.planner.semantic, cases, agent.resources.catalog, k)
                 else:
@@ -73,17 +78,48 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     @bench.command("agent")
     def bench_agent(
         ctx: typer.Context,
-        file: Annotated[Path | None, typer.Option(help="labeled conversations (default: the shipped set)")] = None,
+        planner: Annotated[
+            str, typer.Option("--planner", help="llm, semantic or auto; several, comma-separated, run side by side")
+        ] = "semantic",
+        sets: Annotated[str | None, typer.Option("--sets", help="comma-separated set names (default: all)")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
-        """The semantic planner alone and the whole agent on the labeled conversations, against the goals."""
-        from whyrec.bench.agent import DEFAULT_CASES, run
+        """Every labeled and held-out set through the whole agent, per planner, against the goals."""
+        from whyrec.bench.agent import SETS, run
+        from whyrec.errors import WhyrecError
 
+        planners = [p.strip() for p in planner.split(",") if p.strip()]
+        for name in planners:
+            with_planner(ctx.obj, name)  # an unknown planner is a clear error before anything runs
+        chosen = [s.strip() for s in sets.split(",")] if sets else list(SETS)
+        unknown = [s for s in chosen if s not in SETS]
+        if unknown:
+            raise WhyrecError(f"unknown set(s) {', '.join(unknown)}: choose from {', '.join(SETS)}")
         with progress_bar() as progress:
-            result = run(ctx.obj, file or DEFAULT_CASES, progress=_progress_callback(progress, "conversations"))
+            tasks: dict[str, Any] = {}
+
+            def update(label: str, done: int, total: int) -> None:
+                task = tasks.setdefault(label, progress.add_task(label, total=total, info=""))
+                progress.update(task, completed=done, total=total)
+
+            result = run(ctx.obj, planners, chosen, progress=update)
         if as_json:
             print_json(result)
             return
-        Console().print(_table("semantic planner alone", result["planner"]))
-        Console().print(_table("agent with the real tools", result["agent"]))
-        console.print(f"goals met: {result['goals_met']}")
+        table = Table("set", "planner", "cases", "intent", "slots", "constraints", "p50 ms", "p95 ms", "planned by")
+        for row in result["rows"]:
+            r = row["report"]
+            table.add_row(
+                row["set"] + (" (blind)" if row["blind"] else ""), row["planner"], str(row["cases"]),
+                _pct(r["intent_accuracy"]), _pct(r["slot_accuracy"]), _pct(r["constraint_satisfaction"]),
+                f"{r['latency_p50_ms']:.0f}", f"{r['latency_p95_ms']:.0f}",
+                ", ".join(f"{p} {n}" for p, n in r["planner_sources"].items()),
+            )  # fmt: skip
+        Console().print(table)
+        console.print(f"goals: {result['goals']}")
+        if result["choice"]:
+            console.print(f"more accurate on the blind set: {result['choice']['planner']} ({result['choice']['by']})")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field, ValidationError
 
 from whyrec.agent.memory import remember
-from whyrec.agent.respond import ToolOutcome
+from whyrec.agent.outcomes import ToolOutcome
 from whyrec.agent.state import SessionProfile
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.model import Catalog
@@ -93,6 +94,7 @@ class CaseResult:
     checked: int = 0
     recall: float | None = None
     ndcg: float | None = None
+    planner: str = "semantic"  # who planned the scored turn
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Report:
     latency_p95_ms: float
     warmup_ms: float
     per_intent: dict[str, dict[str, float]]
+    planner_sources: dict[str, int] = field(default_factory=dict)  # scored turns planned by each planner
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -145,6 +148,7 @@ def score_case(
     latency_ms: float,
     catalog: Catalog,
     k: int,
+    planner: str = "semantic",
 ) -> CaseResult:
     """One case's result against its expectations; ``items`` None when no tool ran (planner only)."""
     e = case.expect
@@ -167,8 +171,9 @@ def score_case(
     if e.items and items is not None:
         recall, ndcg = recall_ndcg(items, e.items, k)
     return CaseResult(
-        case.id, intent, e.intent, tool, args, items or [], latency_ms, slots_ok, satisfied, checked, recall, ndcg
-    )
+        case.id, intent, e.intent, tool, args, items or [], latency_ms, slots_ok, satisfied, checked, recall, ndcg,
+        planner,
+    )  # fmt: skip
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -196,7 +201,14 @@ def summarise(results: list[CaseResult], k: int, warmup_ms: float) -> Report:
     slots = [r.slots_ok for r in results if r.slots_ok is not None]
     checked = sum(r.checked for r in results)
     failures = [
-        {"id": r.id, "intent": r.intent, "expected": r.expected_intent, "tool": r.tool, "args": r.args}
+        {
+            "id": r.id,
+            "intent": r.intent,
+            "expected": r.expected_intent,
+            "tool": r.tool,
+            "args": r.args,
+            "planner": r.planner,
+        }
         for r in results
         if (r.expected_intent is not None and r.intent != r.expected_intent)
         or r.slots_ok is False
@@ -216,6 +228,7 @@ def summarise(results: list[CaseResult], k: int, warmup_ms: float) -> Report:
         latency_p95_ms=_percentile(latencies, 0.95),
         warmup_ms=round(warmup_ms, 1),
         per_intent=per_intent,
+        planner_sources=dict(sorted(Counter(r.planner for r in results).items())),
         failures=failures,
     )
 
@@ -229,13 +242,13 @@ def stand_in_outcome(call: dict[str, Any], list_ids: list[int]) -> ToolOutcome:
     """What a tool would return, enough for the session memory to resolve later references."""
     args = call["args"]
     outputs: dict[str, dict[str, Any]] = {
-        "recommend": {"items": [{"item_id": i} for i in list_ids], "like_item_ids": args.get("like_item_ids", [])},
+        "recommend": {"items": [{"item_id": i} for i in list_ids], "like_item_ids": args.get("like", [])},
         "search_items": {"items": [{"item_id": i} for i in list_ids]},
-        "explain_recommendation": {"item_id": args.get("item_id")},
+        "explain_recommendation": {"item_id": args.get("item")},
         "simulate_intervention": {"after": [{"item_id": i} for i in list_ids]},
-        "record_feedback": {"item_id": args.get("item_id"), "liked": args.get("liked")},
+        "record_feedback": {"item_id": args.get("item"), "liked": args.get("liked")},
         "estimate_effect": {},
-        "lookup_item": {"item_id": args.get("item_id")},
+        "lookup_item": {"item_id": args.get("item")},
     }
     return ToolOutcome(call["name"], args, True, outputs.get(call["name"], {}))
 
@@ -294,7 +307,7 @@ def evaluate_agent(
         result = agent.turn(case.message, session_id=session, user_id=case.user_id)
         items = [int(i["item_id"]) for i in result.items][:k]
         calls = [{"name": c["name"], "args": c["args"]} for c in result.tool_calls]
-        results.append(score_case(case, result.intent, calls, items, result.latency_ms, catalog, k))
+        results.append(score_case(case, result.intent, calls, items, result.latency_ms, catalog, k, result.planner))
         if progress is not None:
             progress(n + 1, len(cases))
     return summarise(results, k, warmup_ms)

@@ -1,10 +1,11 @@
-"""Does a written reply state only what the tools returned?
+"""Does a written reply state only what the tools returned (or the person said)?
 
-An LLM that writes the reply may invent a film or a number. Before such a reply is shown, every
-catalog title it names must appear in the tool outputs, and every number in it must equal (after
-the reply's own rounding, or as a percentage) a number in the tool outputs. Anything else rejects
-the reply and the grounded template is shown instead. This errs towards rejecting: a rejected good
-reply costs some fluency, an accepted false one costs trust.
+A language model may invent a film or a number. Before its sentence is shown, every catalog title
+it names must appear in the tool outputs or the person's own message, and every number in it must
+equal (after the reply's own rounding, or as a percentage) a number there: any number, list
+positions included. Anything else rejects the sentence and the grounded template is shown alone.
+This errs towards rejecting: a rejected good sentence costs some fluency, an accepted false one
+costs trust.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from whyrec.catalog.model import Catalog
 from whyrec.catalog.titles import normalize
 
 _NUMBER = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?")
-LIST_POSITIONS = 20  # "1." to "20." may number a list without being facts
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,9 @@ class FaithfulnessChecker:
             elif len(norm) >= 5 and title[:1].isupper():
                 self._single[title] = norm
 
-    def check(self, reply: str, facts: list[dict[str, Any]]) -> Verdict:
-        leaves = list(_walk(facts))
+    def check(self, reply: str, facts: list[dict[str, Any]], said: str = "") -> Verdict:
+        """``said``: the person's message; repeating its titles and numbers is no invention."""
+        leaves = [*_walk(facts), said]
         fact_text = " " + " ".join(normalize(str(v)) for v in leaves if isinstance(v, str)) + " "
         problems = [f"names {t!r}" for t in self._titles_in(reply) if f" {t} " not in fact_text]
         said = normalize(reply)
@@ -87,10 +88,17 @@ class FaithfulnessChecker:
 
     @staticmethod
     def _grounded(value: float, decimals: int, allowed: list[float]) -> bool:
-        if decimals == 0 and value == int(value) and 1 <= value <= LIST_POSITIONS:
-            return True
+        """Equal to a fact, as written, rounded to the reply's decimals, or as a percentage.
+
+        A whole number must equal a whole fact (or a percentage): rounding 0.81 to "1" would let any
+        list position or count pass.
+        """
         for fact in allowed:
             for candidate in (fact, fact * 100, abs(fact), abs(fact) * 100):
-                if round(candidate, decimals) == value or abs(candidate - value) < 1e-9:
+                if abs(candidate - value) < 1e-9:
+                    return True
+                if decimals == 0 and candidate not in (fact, abs(fact)) and round(candidate) == value:
+                    return True  # a percentage written without decimals: 0.1234 is "12%"
+                if decimals > 0 and round(candidate, decimals) == value:
                     return True
         return False

@@ -1,31 +1,35 @@
-"""The whole flow of one turn: plan -> act -> respond, with a step limit and no loops.
+"""The whole flow of one turn: the model and the tools in a loop, then the grounded reply.
 
-``plan`` asks the :class:`~whyrec.agent.planners.TurnPlanner` for tool calls (semantic planner,
-LLM, or LLM checked against the semantic plan), ``act`` is LangGraph's ToolNode running them, and
-``respond`` renders the grounded reply and updates the session profile. The graph is a straight
-line: a turn can never loop back into planning, and ``max_steps`` caps the tool calls it runs.
-See the LangGraph react-agent template this follows:
-https://github.com/langchain-ai/react-agent
+``model`` asks the :class:`~whyrec.agent.planners.TurnPlanner` for this round: the language model's
+grounded tool calls, or its closing sentence (the deterministic planner's plan, or the end of the
+turn, when the model cannot). While it calls tools, ``tools`` runs them (LangGraph's ToolNode, for
+the person the session names) and the model sees their results; at most ``max_steps`` rounds run.
+``finish`` renders the reply from the tool outputs, led by the model's sentence if it stays
+faithful, and folds the outcomes into the session profile. This follows the LangGraph react-agent
+template: https://github.com/langchain-ai/react-agent
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.prebuilt.tool_node import ToolInvocationError
 from pydantic import ValidationError
 
-from whyrec.agent import prompts
 from whyrec.agent.memory import remember
+from whyrec.agent.outcomes import outcomes_of
 from whyrec.agent.planners import TurnPlanner
-from whyrec.agent.respond import Responder, ToolOutcome
+from whyrec.agent.respond import Responder
 from whyrec.agent.state import State
 from whyrec.errors import WhyrecError
+from whyrec.tools.identity import identity_of, run_config
 
 log = logging.getLogger(__name__)
 
@@ -42,65 +46,44 @@ def tool_error_message(exc: Exception) -> str:
     return f"internal error in the tool ({type(exc).__name__})"
 
 
-def outcomes_of(messages: list[Any]) -> list[ToolOutcome]:
-    """This turn's tool calls (from the last AIMessage) matched with their ToolMessages."""
-    plan = next((m for m in reversed(messages) if isinstance(m, AIMessage) and m.tool_calls), None)
-    if plan is None:
-        return []
-    results = {m.tool_call_id: m for m in messages if isinstance(m, ToolMessage)}
-    outcomes = []
-    for call in plan.tool_calls:
-        msg = results.get(call["id"] or "")
-        art = msg.artifact if msg is not None and isinstance(msg.artifact, dict) else None
-        if art is not None:
-            ok = bool(art.get("ok"))
-            outcomes.append(
-                ToolOutcome(
-                    call["name"],
-                    call["args"],
-                    ok,
-                    art.get("output"),
-                    art.get("error"),
-                    art.get("duration_s", 0.0),
-                    call["id"] or "",
-                )
-            )
-        else:
-            error = str(msg.content) if msg is not None else "the tool did not run"
-            outcomes.append(ToolOutcome(call["name"], call["args"], False, None, error, 0.0, call["id"] or ""))
-    return outcomes
+def build_graph(planner: TurnPlanner, tools: list[BaseTool], responder: Responder) -> Any:
+    """The compiled graph; invoke it with ``{"messages": [HumanMessage], "profile", "context", "planner"}``."""
+    tool_node = ToolNode(tools, handle_tool_errors=tool_error_message)
 
+    def model(state: State, config: RunnableConfig) -> dict[str, Any]:
+        return planner.step(state, config)
 
-def build_graph(planner: TurnPlanner, tools: list[BaseTool], responder: Responder, max_steps: int) -> Any:
-    """The compiled graph; invoke it with ``{"messages": [HumanMessage], "profile": ..., "context": [...]}``."""
-
-    def plan(state: State) -> dict[str, Any]:
-        message = str(state["messages"][-1].content)
-        turn = planner.plan(message, state["profile"], state.get("context", []))
-        notes = list(turn.notes)
-        calls = turn.tool_calls
-        if len(calls) > max_steps:
-            calls, notes = calls[:max_steps], [*notes, prompts.NOTE_STEP_LIMIT.format(n=max_steps)]
-        ai = AIMessage(content="", tool_calls=[{"name": c["name"], "args": c["args"], "id": c["id"]} for c in calls])
-        return {"messages": [ai], "intent": turn.intent, "notes": notes, "source": turn.source}
+    def act(state: State, config: RunnableConfig) -> Any:
+        """Run this round's calls for the person as they are now: this turn's earlier outcomes included."""
+        now = remember(state["profile"], state.get("intent", ""), outcomes_of(state["messages"]))
+        identity = replace(
+            identity_of(config),
+            liked=tuple(now.liked),
+            disliked=tuple(now.disliked),
+            last_request=now.last_request,
+            last_items=tuple(now.last_items),
+        )
+        return tool_node.invoke(state, run_config(identity, config))
 
     def route(state: State) -> str:
         last = state["messages"][-1]
-        return "act" if isinstance(last, AIMessage) and last.tool_calls else "respond"
+        return "tools" if isinstance(last, AIMessage) and last.tool_calls else "finish"
 
-    def respond(state: State) -> dict[str, Any]:
+    def finish(state: State) -> dict[str, Any]:
         outcomes = outcomes_of(state["messages"])
         message = next(str(m.content) for m in reversed(state["messages"]) if isinstance(m, HumanMessage))
-        reply = responder.reply(message, state["intent"], outcomes, state.get("notes", []))
-        profile = remember(state["profile"], state["intent"], outcomes)
-        return {"messages": [AIMessage(reply.text)], "reply": reply.text, "notes": reply.notes, "profile": profile}
+        last = state["messages"][-1]
+        lead = str(last.content) if state.get("planner") == "llm" and isinstance(last, AIMessage) else ""
+        intent = state.get("intent", "chitchat")
+        reply = responder.reply(message, intent, outcomes, state.get("notes", []), lead)
+        return {"reply": reply.text, "notes": reply.notes, "profile": remember(state["profile"], intent, outcomes)}
 
     graph = StateGraph(State)
-    graph.add_node("plan", plan)
-    graph.add_node("act", ToolNode(tools, handle_tool_errors=tool_error_message))
-    graph.add_node("respond", respond)
-    graph.add_edge(START, "plan")
-    graph.add_conditional_edges("plan", route, ["act", "respond"])
-    graph.add_edge("act", "respond")
-    graph.add_edge("respond", END)
+    graph.add_node("model", model)
+    graph.add_node("tools", act)
+    graph.add_node("finish", finish)
+    graph.add_edge(START, "model")
+    graph.add_conditional_edges("model", route, ["tools", "finish"])
+    graph.add_edge("tools", "model")
+    graph.add_edge("finish", END)
     return graph.compile()

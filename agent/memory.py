@@ -7,7 +7,7 @@ liked/disliked; the filters a recommendation used stay active until the planner 
 
 from __future__ import annotations
 
-from whyrec.agent.respond import ToolOutcome
+from whyrec.agent.outcomes import ToolOutcome
 from whyrec.agent.state import SessionProfile
 
 CONSTRAINT_FIELDS = ("genres_include", "genres_exclude", "year_min", "year_max")
@@ -49,6 +49,4 @@ def remember(profile: SessionProfile, intent: str, outcomes: list[ToolOutcome]) 
                 _add(p.liked, p.disliked, int(out["item_id"]))
             else:
                 _add(p.disliked, p.liked, int(out["item_id"]))
-        elif o.name == "estimate_effect":
-            p.last_effect = out
     return p

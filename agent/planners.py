@@ -1,174 +1,201 @@
-"""Who chooses the tool calls: the deterministic semantic planner, an LLM with native tool calling, or both.
+"""Who plans each round of a turn: the language model, or the deterministic planner when it cannot.
 
-All planners produce ``AIMessage.tool_calls``-shaped lists, so the graph does not care which one
-planned. ``auto`` asks the LLM only when the config declares the served model tool-capable, then
-checks its calls (schema, item ids that exist, an intent that agrees with the semantic plan) and
-falls back to the semantic plan on any failure: down, slow, HTTP errors, malformed or implausible
-calls. The fallback is logged and noted in the reply; correctness never depends on the LLM.
+The graph's model node calls :meth:`TurnPlanner.step` once per round. With the LLM, the model reads
+the fixed system prompt, the conversation, a note on the session (the list the person last saw,
+their films and filters) and this turn's calls with a brief of each result; it answers with tool
+calls or with a sentence. Its calls are grounded (:mod:`whyrec.agent.grounding`) before they run.
+Anything unusable (down, slower than ``llm.timeout_s``, an HTTP error, a malformed call, no call
+left after grounding, a call-free answer naming facts no tool returned) hands the rest of the turn
+to the deterministic planner, with a note saying why, so a turn never depends on the model.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
-from pydantic import BaseModel, ValidationError
+from langgraph.config import get_stream_writer
 
 from whyrec.agent import prompts
-from whyrec.agent.state import SessionProfile
-from whyrec.errors import WhyrecError
+from whyrec.agent.briefs import brief
+from whyrec.agent.faithfulness import FaithfulnessChecker
+from whyrec.agent.grounding import INTENT_OF_TOOL, Grounder, ParsedLike, support_for
+from whyrec.agent.outcomes import calls_of, outcomes_of
+from whyrec.agent.state import SessionProfile, State
 
 log = logging.getLogger(__name__)
 
-INTENT_OF_TOOL = {
-    "recommend": "recommend",
-    "search_items": "recommend",
-    "explain_recommendation": "explain",
-    "simulate_intervention": "what_if",
-    "estimate_effect": "effect",
-    "lookup_item": "item_info",
-    "record_feedback": "feedback",
-}
-ID_ARGS = ("item_id", "item_ids", "like_item_ids")
+WARM_UP_S = 300.0  # the first request reads the whole fixed prompt: about 20 s on two cores
+CONTEXT_CHARS = 160  # of each earlier reply the model re-reads: the first line says what it was
 
 
 class SemanticPlannerLike(Protocol):
-    """``agent.semantic``'s planner: ``plan(message, profile) -> Plan(intent, tool_calls, notes)``."""
+    """``agent.semantic``'s planner: ``plan(message, profile) -> Plan(intent, tool_calls, notes)`` and ``parse``."""
 
     def plan(self, message: str, profile: SessionProfile) -> Any: ...
-
-
-@dataclass(frozen=True)
-class TurnPlan:
-    intent: str
-    tool_calls: list[dict[str, Any]]
-    notes: tuple[str, ...] = ()
-    source: Literal["semantic", "llm"] = "semantic"
+    def parse(self, message: str, profile: SessionProfile) -> ParsedLike: ...
 
 
 class PlanRejected(Exception):
-    """The LLM's plan is unusable; the reason goes into the reply's note."""
-
-
-class LLMUnavailable(PlanRejected):
-    """The LLM gave no usable answer at all: down, too slow, an HTTP error or a malformed tool call."""
+    """The model's answer is unusable; the reason goes into the reply's note."""
 
 
 def intent_of(tool_calls: Sequence[dict[str, Any]]) -> str:
     return INTENT_OF_TOOL.get(tool_calls[0]["name"], "chitchat") if tool_calls else "chitchat"
 
 
-def validate_calls(
-    calls: Sequence[dict[str, Any]], tools: dict[str, BaseTool], has_item: Callable[[int], bool], max_steps: int
-) -> None:
-    """Raise PlanRejected unless every call names a tool, fits its schema and uses item ids that exist."""
-    if len(calls) > max_steps:
-        raise PlanRejected(f"{len(calls)} tool calls, more than the step limit {max_steps}")
-    for call in calls:
-        tool = tools.get(call.get("name", ""))
-        if tool is None:
-            raise PlanRejected(f"unknown tool {call.get('name')!r}")
-        schema = tool.args_schema
-        args = call.get("args") or {}
-        if isinstance(schema, type) and issubclass(schema, BaseModel):
-            try:
-                schema.model_validate(args)
-            except ValidationError as exc:
-                raise PlanRejected(f"bad arguments for {tool.name}: {exc.errors()[0]['msg']}") from None
-        for key in ID_ARGS:
-            value = args.get(key)
-            ids = value if isinstance(value, list) else [] if value is None else [value]
-            unknown = [i for i in ids if not isinstance(i, int) or not has_item(i)]
-            if unknown:
-                raise PlanRejected(f"{tool.name} names unknown item ids {unknown[:5]}")
-
-
-class LLMPlanner:
-    """Native tool calling through any OpenAI-compatible endpoint (vLLM, llama.cpp, a hosted API)."""
+class LLMRound:
+    """One call to the chat model within ``timeout_s``, streaming a written answer's tokens as they come."""
 
     def __init__(self, chat_model: BaseChatModel, tools: list[BaseTool], timeout_s: float) -> None:
         self.model = chat_model.bind_tools(tools)
         self.timeout_s = timeout_s
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="whyrec-llm")
 
-    def invoke(self, messages: list[AnyMessage]) -> AIMessage:
-        """The model's answer within ``timeout_s`` or PlanRejected: a hung server never hangs a turn."""
-        future = self._pool.submit(self.model.invoke, messages)
+    def warm_up(self) -> None:
+        """Evaluate the fixed prompt and the tool schemas once, so the server keeps them for every turn."""
+        self.model.invoke([SystemMessage(prompts.SYSTEM), HumanMessage("hello")], timeout=WARM_UP_S)
+
+    def __call__(self, messages: list[AnyMessage], config: RunnableConfig) -> AIMessage:
+        deadline = time.monotonic() + self.timeout_s
+        write = get_stream_writer()
+        total: AIMessageChunk | None = None
         try:
-            answer = future.result(timeout=self.timeout_s)
-        except FutureTimeout:
-            future.cancel()
-            raise LLMUnavailable(f"no answer within {self.timeout_s:g} s") from None
-        except Exception as exc:  # any client or server failure means: plan without the LLM
-            raise LLMUnavailable(f"{type(exc).__name__}: {str(exc)[:200]}") from None
-        if not isinstance(answer, AIMessage):
-            raise LLMUnavailable(f"unexpected answer type {type(answer).__name__}")
-        if answer.invalid_tool_calls:
-            raise LLMUnavailable("malformed tool call")
-        return answer
+            for chunk in self.model.stream(messages, config):
+                if not isinstance(chunk, AIMessageChunk):
+                    raise PlanRejected(f"unexpected answer type {type(chunk).__name__}")
+                total = chunk if total is None else total + chunk
+                if isinstance(chunk.content, str) and chunk.content:
+                    write({"token": chunk.content})
+                if time.monotonic() > deadline:
+                    raise PlanRejected(f"no answer within {self.timeout_s:g} s")
+        except PlanRejected:
+            raise
+        except Exception as exc:  # any client or server failure means: plan without the model
+            raise PlanRejected(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        if total is None:
+            raise PlanRejected("an empty answer")
+        if total.invalid_tool_calls:
+            raise PlanRejected("a malformed tool call")
+        return AIMessage(content=total.content, tool_calls=total.tool_calls, id=total.id)
 
-    def plan(
-        self, message: str, profile: SessionProfile, context: list[AnyMessage], titles: Callable[[int], str]
-    ) -> TurnPlan:
-        last = ", ".join(f"{i}: {titles(i)}" for i in profile.last_items[:10]) or "none"
-        filters = {k: v for k, v in profile.model_dump().items() if k.startswith(("genres_", "year_")) and v}
-        system = prompts.PLANNER_SYSTEM.format(last_items=last, constraints=filters or "none")
-        answer = self.invoke([SystemMessage(system), *context, HumanMessage(message)])
-        calls = [
-            {"name": c["name"], "args": dict(c["args"]), "id": c.get("id") or f"llm-{n}"}
-            for n, c in enumerate(answer.tool_calls)
-        ]
-        return TurnPlan(intent=intent_of(calls), tool_calls=calls, source="llm")
+
+def session_note(profile: SessionProfile, label: Callable[[int], str]) -> str | None:
+    """What the model must know of the session to resolve "the first one", "more like those", "why Heat?"."""
+    facts = []
+    if profile.last_items:
+        listed = "; ".join(f"{n}. {label(i)}" for n, i in enumerate(profile.last_items[:10], 1))
+        facts.append(prompts.SESSION_LIST.format(items=listed))
+    if profile.liked:
+        facts.append(prompts.SESSION_LIKED.format(items="; ".join(label(i) for i in profile.liked[-10:])))
+    if profile.disliked:
+        facts.append(prompts.SESSION_DISLIKED.format(items="; ".join(label(i) for i in profile.disliked[-10:])))
+    filters = {k: v for k, v in profile.model_dump().items() if k.startswith(("genres_", "year_")) and v}
+    if filters:
+        facts.append(prompts.SESSION_FILTERS.format(filters=filters))
+    return prompts.SESSION.format(facts="; ".join(facts)) if facts else None
 
 
 class TurnPlanner:
-    """Applies the configured mode: semantic, llm (semantic on failure) or auto (llm only when capable, checked)."""
+    """One round: the model's grounded calls or sentence, or the deterministic plan / template when it fails."""
 
     def __init__(
         self,
-        mode: Literal["auto", "llm", "semantic"],
         semantic: SemanticPlannerLike,
-        llm: LLMPlanner | None,
-        tools: list[BaseTool],
-        has_item: Callable[[int], bool],
-        titles: Callable[[int], str],
+        llm: LLMRound | None,
+        grounder: Grounder,
+        checker: FaithfulnessChecker,
+        label: Callable[[int], str],
         *,
-        llm_capable: bool,
         max_steps: int,
     ) -> None:
-        self.mode, self.semantic, self.llm = mode, semantic, llm
-        self.tools = {t.name: t for t in tools}
-        self.has_item, self.titles = has_item, titles
-        self.use_llm = llm is not None and (mode == "llm" or (mode == "auto" and llm_capable))
-        self.max_steps = max_steps
+        self.semantic, self.llm, self.grounder, self.checker = semantic, llm, grounder, checker
+        self.label, self.max_steps = label, max_steps
 
-    def semantic_plan(self, message: str, profile: SessionProfile) -> TurnPlan:
-        plan = self.semantic.plan(message, profile)
-        calls = [c for c in plan.tool_calls if c["name"] in self.tools]
-        notes = list(plan.notes)
-        missing = sorted({c["name"] for c in plan.tool_calls} - set(self.tools))
-        if missing:
-            notes.append(f"not available in this installation: {', '.join(missing)}")
-        return TurnPlan(intent=plan.intent, tool_calls=calls, notes=tuple(notes))
+    def step(self, state: State, config: RunnableConfig) -> dict[str, Any]:
+        queued = list(state.get("queued", []))
+        if queued and state.get("rounds", 0) < self.max_steps:  # a planned follow-up, on the results just shown
+            return {
+                "messages": [AIMessage("", tool_calls=queued[:1])],
+                "queued": queued[1:],
+                "rounds": state["rounds"] + 1,
+            }
+        if state.get("planner") == "llm" and self.llm is not None:
+            try:
+                return self._llm(state, config)
+            except PlanRejected as exc:
+                log.warning("LLM plan not used, deterministic fallback: %s", exc)
+                note = prompts.NOTE_LLM_FAILED.format(reason=exc)
+                return {**self._semantic(state, [*state.get("notes", []), note]), "planner": "semantic"}
+        return self._semantic(state, list(state.get("notes", [])))
 
-    def plan(self, message: str, profile: SessionProfile, context: list[AnyMessage]) -> TurnPlan:
-        semantic = self.semantic_plan(message, profile)
-        if not self.use_llm or self.llm is None:
-            return semantic
-        try:
-            planned = self.llm.plan(message, profile, context, self.titles)
-            validate_calls(planned.tool_calls, self.tools, self.has_item, self.max_steps)
-            if self.mode == "auto" and planned.intent != semantic.intent:
-                raise PlanRejected(f"intent {planned.intent} disagrees with {semantic.intent}")
-        except (PlanRejected, WhyrecError) as exc:
-            log.warning("LLM plan not used, semantic fallback: %s", exc)
-            template = prompts.NOTE_LLM_FAILED if isinstance(exc, LLMUnavailable) else prompts.NOTE_LLM_REJECTED
-            return TurnPlan(semantic.intent, semantic.tool_calls, (*semantic.notes, template.format(reason=exc)))
-        return planned
+    def _semantic(self, state: State, notes: list[str]) -> dict[str, Any]:
+        """The first round is the deterministic plan; a later one ends the turn (the template writes the reply)."""
+        if state.get("rounds", 0):
+            return {"messages": [AIMessage("")], "notes": notes}
+        plan = self.semantic.plan(_message(state), state["profile"])
+        calls = [{"name": c["name"], "args": c["args"], "id": c["id"]} for c in plan.tool_calls]
+        return {
+            "messages": [AIMessage("", tool_calls=calls)],
+            "intent": plan.intent,
+            "notes": [*notes, *plan.notes],
+            "rounds": 1 if calls else 0,
+            "planned_by": "semantic",
+        }
+
+    def _llm(self, state: State, config: RunnableConfig) -> dict[str, Any]:
+        assert self.llm is not None
+        rounds, notes = state.get("rounds", 0), list(state.get("notes", []))
+        if rounds >= self.max_steps:
+            return {"messages": [AIMessage("")], "notes": [*notes, prompts.NOTE_STEP_LIMIT.format(n=rounds)]}
+        answer = self.llm(self.messages(state), config)
+        if not answer.tool_calls:
+            text = answer.content if isinstance(answer.content, str) else ""
+            if rounds == 0 and not self.checker.check(text, [], _message(state)).faithful:
+                raise PlanRejected(f"it answered without a tool, naming facts no tool returned: {text[:80]!r}")
+            return {"messages": [AIMessage(text)], **({} if rounds else {"intent": "chitchat", "planned_by": "llm"})}
+        message = _message(state)
+        parsed = self.semantic.parse(message, state["profile"])
+        earlier = [str(m.content) for m in state.get("context", []) if isinstance(m, HumanMessage)]
+        reader = self.semantic.plan(message, state["profile"]).tool_calls if rounds == 0 else []
+        support = support_for(parsed, state["profile"], earlier, self.grounder.linker, message, reader)
+        calls = [dict(call) for call in answer.tool_calls]
+        grounded = self.grounder.ground(calls, support, made=calls_of(state["messages"]))
+        changes = [*state.get("grounding", []), *grounded.changes]
+        if not grounded.calls:
+            if rounds == 0:
+                raise PlanRejected(f"no usable tool call ({'; '.join(grounded.changes)})")
+            return {"messages": [AIMessage("")], "grounding": changes}
+        update: dict[str, Any] = {
+            "messages": [AIMessage("", tool_calls=grounded.calls[:1], id=answer.id)],
+            "queued": grounded.calls[1:],  # one call per round, so "#1" means the list the call before made
+            "rounds": rounds + 1,
+            "grounding": changes,
+        }
+        return update if rounds else {**update, "intent": intent_of(grounded.calls), "planned_by": "llm"}
+
+    def messages(self, state: State) -> list[AnyMessage]:
+        """What the model reads: the fixed prompt and examples, the conversation, the session note, this turn."""
+        messages: list[AnyMessage] = [SystemMessage(prompts.SYSTEM)]
+        for m in state.get("context", []):
+            text = str(m.content)
+            messages.append(m if isinstance(m, HumanMessage) else AIMessage(text.splitlines()[0][:CONTEXT_CHARS]))
+        note = session_note(state["profile"], self.label)
+        if note:
+            messages.append(SystemMessage(note))
+        briefs = {o.call_id: brief(o) for o in outcomes_of(state["messages"])}
+        for m in state["messages"]:
+            if isinstance(m, ToolMessage):
+                messages.append(ToolMessage(briefs.get(m.tool_call_id, str(m.content)), tool_call_id=m.tool_call_id))
+            else:
+                messages.append(m)
+        return messages
+
+
+def _message(state: State) -> str:
+    return next(str(m.content) for m in reversed(state["messages"]) if isinstance(m, HumanMessage))

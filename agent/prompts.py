@@ -1,30 +1,60 @@
-"""Every prompt and every fixed sentence the agent says, in one place."""
+"""Every prompt and every fixed sentence the agent says, in one place.
+
+``SYSTEM`` never changes between turns or sessions, so a llama.cpp server keeps its tokens (and the
+tool schemas after them) evaluated: only the conversation, the session note and the new message
+cost prompt time on a CPU. Everything that changes comes after it.
+"""
 
 from __future__ import annotations
 
-PLANNER_SYSTEM = """You are whyrec, a movie recommender that can say why.
-Answer the user's latest message by calling exactly the tools it needs:
-- recommend: suggestions for this user (query, like_item_ids, genre and year filters, k)
-- search_items: find movies by description, not personalised
-- explain_recommendation: why an item is recommended (item_id)
-- simulate_intervention: what if the user had (not) watched items, or more/less of a genre
-- estimate_effect: does featuring a movie on the home page make people watch it
-- lookup_item: details of one movie
-- record_feedback: the user liked or disliked a movie
-Use only movieIds you were given. Never pass a user id: the session decides who the user is.
-Recent recommendations, in order (movieId: title): {last_items}
-Active filters: {constraints}"""
+SYSTEM = """You are whyrec, a movie recommender that can say why. Call a tool for every request about films.
+Set only the arguments the user's words support: a genre only if named, years only if given,
+k only if the user says how many. Name films by their titles.
+Call the tools the request needs, in order; "#1" names the first film of the list the user sees.
+A "why" is answered only by explain_recommendation, never from your own knowledge. After the tool
+results, write one short sentence to the user about them; the user sees the results, never list them.
+Examples:
+user: something like alien but no horror
+<tool_call>
+{"name": "recommend", "arguments": {"genres_exclude": ["Horror"], "like": ["Alien"]}}
+</tool_call>
+user: 5 westerns from the 60s
+<tool_call>
+{"name": "recommend", "arguments": {"genres_include": ["Western"], "year_min": 1960, "year_max": 1969, "k": 5}}
+</tool_call>
+(the list the user last saw: 1. Heat (1995); 2. Fargo (1996))
+user: why the second one?
+<tool_call>
+{"name": "explain_recommendation", "arguments": {"item": "Fargo (1996)"}}
+</tool_call>
+user: what if i had never seen titanic
+<tool_call>
+{"name": "simulate_intervention", "arguments": {"kind": "remove", "items": ["Titanic"]}}
+</tool_call>
+user: does putting a movie on the front page actually cause more views?
+<tool_call>
+{"name": "estimate_effect", "arguments": {"question": "ate"}}
+</tool_call>
+user: loved amelie
+<tool_call>
+{"name": "record_feedback", "arguments": {"item": "Amelie", "liked": true}}
+</tool_call>
+user: two films like heat, and why is the first one there?
+<tool_call>
+{"name": "recommend", "arguments": {"like": ["Heat"], "k": 2}}
+</tool_call>
+<tool_call>
+{"name": "explain_recommendation", "arguments": {"item": "#1"}}
+</tool_call>
+result: 2 films, best first: 1. Ronin (1998); 2. Collateral (2004)
+result: Ronin (1998) is #1 in your list. Without Heat (1995), it falls to #14 (verified).
+you: Ronin is there mostly because you liked Heat."""
 
-RESPONDER_SYSTEM = """Write a short, friendly reply to the user's message using ONLY the facts in the tool results.
-Mention no movie and no number that is not in the tool results. Do not invent reasons.
-For explanations speak counterfactually: "without your ratings of X and Y, Z falls from #2 to #31".
-For effects give the estimate, its confidence interval, the method, whether refutations passed,
-and the naive correlation it corrects."""
-
-RESPONDER_USER = """User message: {message}
-
-Tool results (JSON):
-{facts}"""
+SESSION = "({facts})"
+SESSION_LIST = "the list the user last saw: {items}"
+SESSION_LIKED = "films they liked: {items}"
+SESSION_DISLIKED = "films they disliked: {items}"
+SESSION_FILTERS = "filters of their last request: {filters}"
 
 CHITCHAT = (
     'I\'m whyrec. I can recommend movies ("something like Heat but newer, no horror"), explain why one '
@@ -43,8 +73,11 @@ TOOL_TITLES = {
     "lookup_item": "Looking up the movie",
     "record_feedback": "Saving your feedback",
 }
+PLANNING = {"llm": "Planning with {model}", "semantic": "Planning (deterministic)"}
 
 NOTE_LLM_FAILED = "the language model did not answer usably ({reason}); the deterministic planner answered instead"
-NOTE_LLM_REJECTED = "the language model's plan was rejected ({reason}); the deterministic planner answered instead"
+NOTE_LLM_BUSY = "the language model was busy with other chats for {wait:g} s; the deterministic planner answered"
+NOTE_LLM_STARTING = "the language model is still starting; the deterministic planner answered"
+NOTE_LLM_DOWN = "the language model is not running (it is being restarted); the deterministic planner answered"
 NOTE_REPLY_REJECTED = "the language model's reply named facts not in the tool results ({reason}); used the template"
-NOTE_STEP_LIMIT = "only the first {n} tool calls were run (step limit)"
+NOTE_STEP_LIMIT = "stopped after {n} rounds of tool calls (the step limit)"

@@ -1,42 +1,22 @@
 """Grounded replies: every fact in a reply is read from a tool output.
 
-The template rendering here always exists and is what the CPU path shows. When a capable LLM is
-configured it may write the reply instead, but only if :mod:`whyrec.agent.faithfulness` finds
-nothing in it that the tools did not return.
+The template rendering here always exists, whatever the model. When the language model planned the
+turn, its closing sentence leads the reply, but only if :mod:`whyrec.agent.faithfulness` finds
+nothing in it that the tools did not return; the results themselves are always rendered from the
+tool outputs, so the model never has to copy a list (on a CPU that would cost seconds per film).
 """
 
 from __future__ import annotations
 
-import json
-import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.messages import HumanMessage, SystemMessage
-
 from whyrec.agent import prompts
+from whyrec.agent.outcomes import ToolOutcome
 from whyrec.agent.prompts import CHITCHAT, FEEDBACK_OFFER
 
 if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
     from whyrec.agent.faithfulness import FaithfulnessChecker
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ToolOutcome:
-    """One tool call of a turn and what came back."""
-
-    name: str
-    args: dict[str, Any]
-    ok: bool
-    output: dict[str, Any] | None = None
-    error: str | None = None
-    duration_s: float = 0.0
-    call_id: str = ""
 
 
 @dataclass
@@ -192,31 +172,19 @@ def render(intent: str, outcomes: list[ToolOutcome], notes: list[str]) -> str:
 
 
 class Responder:
-    """The template reply, or an LLM-written one when a capable model is configured and it stays faithful."""
+    """The template reply, led by the model's own sentence when that sentence stays faithful."""
 
-    def __init__(
-        self, writer: BaseChatModel | None = None, checker: FaithfulnessChecker | None = None, timeout_s: float = 4.0
-    ) -> None:
-        self.writer, self.checker, self.timeout_s = writer, checker, timeout_s
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="whyrec-writer") if writer else None
+    def __init__(self, checker: FaithfulnessChecker) -> None:
+        self.checker = checker
 
-    def reply(self, message: str, intent: str, outcomes: list[ToolOutcome], notes: list[str]) -> Reply:
-        template = render(intent, outcomes, notes)
+    def reply(self, message: str, intent: str, outcomes: list[ToolOutcome], notes: list[str], lead: str = "") -> Reply:
+        lead = lead.strip()
+        if not lead:
+            return Reply(render(intent, outcomes, notes), list(notes))
         facts = [o.output for o in outcomes if o.ok and o.output is not None]
-        if self.writer is None or self.checker is None or self._pool is None or not facts:
-            return Reply(template, list(notes))
-        ask = [
-            SystemMessage(prompts.RESPONDER_SYSTEM),
-            HumanMessage(prompts.RESPONDER_USER.format(message=message, facts=json.dumps(facts)[:12000])),
-        ]
-        try:
-            written = self._pool.submit(self.writer.invoke, ask).result(timeout=self.timeout_s)
-            text = written.content if isinstance(written.content, str) else ""
-        except Exception as exc:  # a writer that fails or is slow only costs fluency
-            log.warning("LLM reply not used: %s", exc)
-            return Reply(template, list(notes))
-        verdict = self.checker.check(text, facts)
-        if not text.strip() or not verdict.faithful:
-            note = prompts.NOTE_REPLY_REJECTED.format(reason="; ".join(verdict.problems) or "empty")
+        verdict = self.checker.check(lead, facts, message)
+        if not verdict.faithful:
+            note = prompts.NOTE_REPLY_REJECTED.format(reason="; ".join(verdict.problems))
             return Reply(render(intent, outcomes, [*notes, note]), [*notes, note])
-        return Reply("\n\n".join([text.strip(), *(f"Note: {n}" for n in notes)]), list(notes))
+        body = render(intent, outcomes, notes) if outcomes else "\n\n".join(f"Note: {n}" for n in notes)
+        return Reply("\n\n".join(p for p in (lead, body) if p), list(notes))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -150,3 +151,16 @@ class SessionStore:
                 "SELECT item_id, liked FROM feedback WHERE session_id = ? ORDER BY id", (check_session_id(session_id),)
             ).fetchall()
         return [(int(i), bool(v)) for i, v in rows]
+
+
+class SessionLocks:
+    """One lock per session: a session's turns run one at a time, different sessions run side by side."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def __call__(self, session_id: str) -> threading.Lock:
+        check_session_id(session_id)
+        with self._guard:
+            return self._locks.setdefault(session_id, threading.Lock())

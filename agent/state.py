@@ -1,4 +1,4 @@
-"""The graph's state: the turn's messages plus what the session knows about the person.
+"""The graph's state: the turn's messages, who plans it, and what the session knows about the person.
 
 ``SessionProfile`` is the memory that multi-turn references resolve against ("the second one" is
 ``last_items[1]``, "why that one?" is ``last_explained`` or ``last_items[0]``, "more like that" after
@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
@@ -30,17 +30,23 @@ class SessionProfile(BaseModel):
     last_explained: int | None = None
     last_looked_up: int | None = None  # the film an item_info turn was about, so "more like that" means it
     last_intent: str | None = None
-    last_effect: dict[str, Any] | None = None  # the last effect estimate, for follow-ups
     last_request: dict[str, Any] | None = None  # the recommend arguments behind last_items, to explain them
 
 
-class State(TypedDict, total=False):
-    """What flows through plan -> act -> respond within one turn."""
+Planner = Literal["llm", "semantic"]
 
-    messages: Annotated[list[AnyMessage], add_messages]
-    profile: SessionProfile
-    context: list[AnyMessage]  # earlier turns, for an LLM planner
+
+class State(TypedDict, total=False):
+    """What flows around the model <-> tools loop within one turn."""
+
+    messages: Annotated[list[AnyMessage], add_messages]  # this turn: the message, each round's calls and results
+    profile: SessionProfile  # as the turn began; the finish node folds the outcomes in
+    context: list[AnyMessage]  # earlier turns, for the language model
+    planner: Planner  # who plans the rest of the turn; a failing model hands over to "semantic"
+    planned_by: Planner  # who chose the turn's first calls (or answered without any)
+    rounds: int  # model -> tools rounds run so far
+    queued: list[dict[str, Any]]  # calls the model planned after the one running now
     intent: str
-    source: str  # who planned: "semantic" or "llm"
-    notes: list[str]
+    notes: list[str]  # shown to the person under the reply
+    grounding: list[str]  # what grounding changed in the model's calls, for the turn's report
     reply: str

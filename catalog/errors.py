@@ -41,3 +41,12 @@ class UnknownUserError(WhyrecError, KeyError):
 
 class ArtifactError(WhyrecError):
     """A prepared artifact is missing, corrupt or was built from other inputs; `whyrec prepare` fixes it."""
+
+
+class TitleError(WhyrecError):
+    """A title that names no film, or several: the message lists the candidates to choose from."""
+
+    def __init__(self, message: str, candidates: list[tuple[int, str]]) -> None:
+        listed = "; ".join(f"{label} [id {item_id}]" for item_id, label in candidates)
+        super().__init__(f"{message}: {listed}" if candidates else message)
+        self.candidates = candidates

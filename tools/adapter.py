@@ -3,8 +3,9 @@
 Every tool is ``fn(resources, identity, args) -> result`` with a pydantic ``args`` schema whose
 docstring and field descriptions are what the model reads. The wrapper validates, times the call
 and turns a :class:`WhyrecError` into a tool message (so the model, or the template, can tell the
-person what was wrong). The result goes back twice: as JSON text for the model, and as a
-structured artifact the responder renders from, so replies quote tool outputs and nothing else.
+person what was wrong). Film arguments are resolved to movieIds first. The result goes back twice: as
+JSON text, and as a structured artifact (the output and the resolved arguments) that the agent
+renders from and briefs the model with, so replies quote tool outputs and nothing else.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Self, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, StructuredTool
@@ -23,13 +24,17 @@ from whyrec.errors import WhyrecError
 from whyrec.tools.identity import Identity, identity_of
 from whyrec.tools.resources import Resources
 
-A = TypeVar("A", bound=BaseModel)
+A = TypeVar("A", bound="ToolArgs")
 
 
 class ToolArgs(BaseModel):
     """Base of every argument schema: unknown fields (``user_id``, ``session``) are rejected."""
 
     model_config = ConfigDict(extra="forbid")
+
+    def resolved(self, resources: Resources, prefer: Iterable[int] = (), listed: Sequence[int] = ()) -> Self:
+        """The arguments with every film named by its movieId (see :class:`whyrec.tools.films.FilmArgs`)."""
+        return self
 
 
 class ToolResult(BaseModel):
@@ -58,13 +63,17 @@ def make_tool(
     def run(config: RunnableConfig, **kwargs: Any) -> tuple[str, dict[str, Any]]:
         start = time.perf_counter()
         try:
-            args = schema(**kwargs)
-            result = to_jsonable(fn(resources, identity_of(config), args))
+            identity = identity_of(config)
+            known = identity.known_films(resources.catalog)
+            args = schema(**kwargs).resolved(resources, known, identity.last_items)
+            result = to_jsonable(fn(resources, identity, args))
         except WhyrecError as exc:
             took = time.perf_counter() - start
             return f"error: {exc}", {"ok": False, "error": str(exc), "duration_s": took}
         took = time.perf_counter() - start
-        return json.dumps(result), {"ok": True, "output": result, "duration_s": took}
+        called = args.model_dump(mode="json")
+        artifact = {"ok": True, "output": result, "args": called, "duration_s": took}
+        return json.dumps(result), artifact
 
     return StructuredTool.from_function(
         func=run,

@@ -12,21 +12,22 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from whyrec.errors import WhyrecError
-from whyrec.tools.adapter import ToolArgs
+from whyrec.tools.films import FilmArgs, FilmRef
 from whyrec.tools.identity import Identity
-from whyrec.tools.items import MAX_K
+from whyrec.tools.items import MAX_K, Genre
 from whyrec.tools.resources import Resources
 
 
-class ExplainArgs(ToolArgs):
-    item_id: int = Field(..., ge=0, description="MovieLens movieId of a recommended item")
-    k: int = Field(10, ge=1, le=MAX_K, description="the top-k list the item is in")
+class ExplainArgs(FilmArgs):
+    FILMS = ("item",)
+    item: FilmRef = Field(..., description="the recommended film")
+    k: int = Field(10, ge=1, le=MAX_K, description="the length of the list it is in")
 
 
 def explain_recommendation(resources: Resources, identity: Identity, args: ExplainArgs) -> Any:
-    """Why this item is recommended: the smallest set of the person's own ratings without which it leaves the top-k.
+    """Why a film is recommended: the fewest of the person's own films without which it leaves their list.
 
-    Verified by re-ranking without them; also lists the single most influential ratings.
+    Verified by re-ranking without them; also lists the single most influential films.
     """
     k = None if identity.user_id is None else explained_k(resources, identity, args)
     if k is None:
@@ -37,7 +38,7 @@ def explain_recommendation(resources: Resources, identity: Identity, args: Expla
 
         request = RecommendArgs.model_validate(identity.last_request or {"k": args.k})
         return explain_in_list(
-            resources, identity, request, args.item_id, max_size=resources.config.causal.explain_max_size
+            resources, identity, request, int(args.item), max_size=resources.config.causal.explain_max_size
         )
     try:
         from whyrec.causal.counterfactual import explain
@@ -48,7 +49,7 @@ def explain_recommendation(resources: Resources, identity: Identity, args: Expla
     return explain(
         resources.ranker,
         identity.user,
-        args.item_id,
+        int(args.item),
         k=k,
         max_size=settings.explain_max_size,
         beam=settings.explain_beam,
@@ -66,34 +67,36 @@ def explained_k(resources: Resources, identity: Identity, args: ExplainArgs) -> 
     the counterfactual honest ("without X it falls from #14 to #60") instead of refusing.
     """
     ranking = resources.ranker.recommend(identity.user, k=MAX_K)
-    rank = next((s.rank for s in ranking.items if s.item_id == args.item_id), None)
+    rank = next((s.rank for s in ranking.items if s.item_id == int(args.item)), None)
     if rank is None:
         return None if identity.last_request else args.k
     return max(args.k, rank)
 
 
-class WhatIfArgs(ToolArgs):
+class WhatIfArgs(FilmArgs):
+    FILMS = ("items",)
     kind: Literal["remove", "add", "more_genre", "exclude_genre"] = Field(
-        ..., description="remove/add ratings of item_ids, or watch more of / exclude a genre"
+        ..., description="remove: had not watched the items; add: had watched them; more_genre / exclude_genre"
     )
-    item_ids: list[int] = Field(default_factory=list, max_length=20, description="movieIds for remove/add")
-    genre: str | None = Field(None, max_length=40, description="genre for more_genre/exclude_genre")
+    items: list[FilmRef] = Field(default_factory=list, max_length=10, description="films for remove / add")
+    genre: Genre | None = Field(None, max_length=40, description="the genre for more_genre / exclude_genre")
     k: int = Field(10, ge=1, le=MAX_K, description="length of the lists compared")
 
     @model_validator(mode="after")
     def _needs_target(self) -> WhatIfArgs:
-        if self.kind in ("remove", "add") and not self.item_ids:
-            raise ValueError(f"kind {self.kind!r} needs item_ids")
+        if self.kind in ("remove", "add") and not self.items:
+            raise ValueError(f"kind {self.kind!r} needs items")
         if self.kind in ("more_genre", "exclude_genre") and not self.genre:
             raise ValueError(f"kind {self.kind!r} needs a genre")
         return self
 
 
 def simulate_intervention(resources: Resources, identity: Identity, args: WhatIfArgs) -> Any:
-    """What would this person's recommendations be if they had (not) rated some items, or watched more/less of a genre.
+    """What this person's recommendations would be if they had (not) watched some films, or more / none of a genre.
 
-    Returns the top-k before and after, and which items entered, left or moved.
+    Returns the list before and after, and which films entered, left or moved.
     """
     from whyrec.causal.whatif import what_if
 
-    return what_if(resources.ranker, identity.user, args.kind, item_ids=args.item_ids, genre=args.genre, k=args.k, n=5)
+    items = [int(i) for i in args.items]
+    return what_if(resources.ranker, identity.user, args.kind, item_ids=items, genre=args.genre, k=args.k, n=5)

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from whyrec.tools.adapter import ToolArgs
 from whyrec.tools.identity import Identity
+from whyrec.tools.items import Genre
 from whyrec.tools.resources import Resources
 
 Method = Literal[
@@ -25,9 +26,12 @@ Method = Literal[
 
 class EffectArgs(ToolArgs):
     question: Literal["ate", "cate_genre", "cate_activity", "policy", "naive_vs_causal"] = Field(
-        "ate", description="ate = does featuring an item make people watch it; cate_* = by genre/activity"
+        "ate",
+        description="ate: does featuring a film make people watch it; cate_genre: the effect by genre; "
+        "cate_activity: by how active users are; policy: extra watches if a genre were featured to everyone; "
+        "naive_vs_causal: how misleading the raw correlation is",
     )
-    genre: str | None = Field(None, max_length=40, description="genre for cate_genre")
+    genre: Genre | None = Field(None, max_length=40, description="genre for cate_genre")
     method: Method | None = Field(None, description="DoWhy estimator; default from config")
 
 

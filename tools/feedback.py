@@ -5,13 +5,15 @@ from __future__ import annotations
 from pydantic import Field
 
 from whyrec.errors import WhyrecError
-from whyrec.tools.adapter import ToolArgs, ToolResult
+from whyrec.tools.adapter import ToolResult
+from whyrec.tools.films import FilmArgs, FilmRef
 from whyrec.tools.identity import Identity
 from whyrec.tools.resources import Resources
 
 
-class FeedbackArgs(ToolArgs):
-    item_id: int = Field(..., ge=0, description="MovieLens movieId the person reacted to")
+class FeedbackArgs(FilmArgs):
+    FILMS = ("item",)
+    item: FilmRef = Field(..., description="the film the person reacted to")
     liked: bool = Field(..., description="true = liked it, false = disliked it")
 
 
@@ -22,8 +24,8 @@ class FeedbackRecorded(ToolResult):
 
 
 def record_feedback(resources: Resources, identity: Identity, args: FeedbackArgs) -> FeedbackRecorded:
-    """Record that the person liked or disliked an item; later recommendations use it."""
-    item = resources.catalog.item(args.item_id)  # UnknownItemError before anything is stored
+    """Record that the person liked or disliked a film; later recommendations use it."""
+    item = resources.catalog.item(int(args.item))
     if identity.record_feedback is None:
         raise WhyrecError("feedback cannot be stored outside a session")
     identity.record_feedback(item.item_id, args.liked)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import RunnableConfig
 
 from whyrec.errors import WhyrecError
 from whyrec.ranker.scoring import Profile, UserRef
+
+if TYPE_CHECKING:
+    from whyrec.catalog.model import Catalog
 
 CONFIG_KEY = "whyrec_identity"
 
@@ -33,6 +36,7 @@ class Identity:
     disliked: tuple[int, ...] = ()
     record_feedback: FeedbackSink | None = None
     last_request: dict[str, Any] | None = None  # the recommend arguments of the list the person last saw
+    last_items: tuple[int, ...] = ()  # the list the person last saw, in order
 
     @property
     def user(self) -> UserRef:
@@ -40,6 +44,11 @@ class Identity:
         if self.user_id is not None:
             return self.user_id
         return Profile(liked=self.liked, disliked=self.disliked)
+
+    def known_films(self, catalog: Catalog) -> set[int]:
+        """Films this person has met: a title that could mean several films means one of these."""
+        rated = catalog.user_ratings(self.user_id)["item_id"] if self.user_id is not None else ()
+        return {*self.liked, *self.disliked, *self.last_items, *(int(i) for i in rated)}
 
     @property
     def excluded(self) -> tuple[int, ...]:
@@ -55,5 +64,7 @@ def identity_of(config: RunnableConfig | None) -> Identity:
     return identity
 
 
-def run_config(identity: Identity) -> RunnableConfig:
-    return {"configurable": {CONFIG_KEY: identity}}
+def run_config(identity: Identity, config: RunnableConfig | None = None) -> RunnableConfig:
+    """``config`` (or a new one) acting for ``identity``; everything else in it is kept."""
+    config = config or {}
+    return {**config, "configurable": {**(config.get("configurable") or {}), CONFIG_KEY: identity}}

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.model import Catalog, Item
-from whyrec.catalog.titles import normalize, parse_title
-from whyrec.errors import WhyrecError
-from whyrec.tools.adapter import ToolArgs, ToolResult
+from whyrec.tools.adapter import ToolResult
+from whyrec.tools.films import FilmArgs, FilmRef
 from whyrec.tools.identity import Identity
 from whyrec.tools.resources import Resources
 
 YEAR_MIN, YEAR_MAX = 1870, 2030  # cinema's first films to a little past the catalog's end
 MAX_K = 50
+MOVIELENS_GENRES = (
+    "Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
+    "Film-Noir", "Horror", "IMAX", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+)  # fmt: skip
+# A genre as the model sees it: one of MovieLens's names (case and catalog are checked when the tool runs).
+Genre = Annotated[str, WithJsonSchema({"type": "string", "enum": list(MOVIELENS_GENRES)})]
 
 
-class ConstraintArgs(ToolArgs):
+class ConstraintArgs(FilmArgs):
     """Hard filters shared by search and recommendation."""
 
-    genres_include: list[str] = Field(default_factory=list, max_length=10, description="genres every item must have")
-    genres_exclude: list[str] = Field(default_factory=list, max_length=20, description="genres no item may have")
+    genres_include: list[Genre] = Field(default_factory=list, max_length=5, description="genres every film must have")
+    genres_exclude: list[Genre] = Field(default_factory=list, max_length=10, description="genres no film may have")
     year_min: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="earliest release year")
     year_max: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="latest release year")
 
@@ -86,9 +90,9 @@ def search_items(resources: Resources, identity: Identity, args: SearchArgs) -> 
     )
 
 
-class LookupArgs(ToolArgs):
-    item_id: int | None = Field(None, ge=0, description="MovieLens movieId")
-    title: str | None = Field(None, max_length=300, description="a title, optionally with its year")
+class LookupArgs(FilmArgs):
+    FILMS = ("item",)
+    item: FilmRef = Field(..., description="the film")
 
 
 class ItemDetails(ItemFacts):
@@ -98,36 +102,9 @@ class ItemDetails(ItemFacts):
     ratings: int
 
 
-@lru_cache(maxsize=4)
-def title_keys(catalog: Catalog) -> dict[str, list[int]]:
-    """Normalised display and raw titles -> item ids, built once per catalog."""
-    keys: dict[str, list[int]] = {}
-    for item_id, title, raw in zip(
-        catalog.items.index, catalog.items["title"], catalog.items["raw_title"], strict=True
-    ):
-        for key in {normalize(title), normalize(parse_title(raw).title)}:
-            keys.setdefault(key, []).append(int(item_id))
-    return keys
-
-
-def find_by_title(catalog: Catalog, title: str) -> int:
-    """The id of the item with this (normalised) title and year if given; the most rated one when several match."""
-    parsed = parse_title(title)
-    ids = title_keys(catalog).get(normalize(parsed.title), [])
-    if parsed.year is not None:
-        ids = [i for i in ids if catalog.item(i).year == parsed.year]
-    if not ids:
-        raise WhyrecError(f"no item titled {title!r} in the catalog")
-    return max(ids, key=lambda i: catalog.item(i).popularity)
-
-
 def lookup_item(resources: Resources, identity: Identity, args: LookupArgs) -> ItemDetails:
-    """Details of one item (year, genres, overview, rating) by MovieLens id or by exact title."""
-    catalog = resources.catalog
-    if args.item_id is None and not (args.title or "").strip():
-        raise WhyrecError("lookup_item needs an item_id or a title")
-    item_id = args.item_id if args.item_id is not None else find_by_title(catalog, args.title or "")
-    item = catalog.item(item_id)
+    """Facts about one film: year, genres, plot overview, tags and mean rating."""
+    item = resources.catalog.item(int(args.item))
     return ItemDetails(
         **ItemFacts.of(item),
         overview=item.overview[:600],

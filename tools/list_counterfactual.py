@@ -67,7 +67,7 @@ def explain_in_list(
 ) -> ListExplanation:
     """The smallest set of the person's liked/asked-for films without which ``item_id`` leaves ``request``'s top-k."""
     catalog, k = resources.catalog, request.k
-    anchors = list(dict.fromkeys([*identity.liked, *request.like_item_ids]))
+    anchors = list(dict.fromkeys([*identity.liked, *(int(i) for i in request.like)]))
     rank_before, score_before = _rank(resources, identity, request, item_id, k)
     if rank_before is None:
         raise WhyrecError(
@@ -86,7 +86,7 @@ def explain_in_list(
             liked=tuple(a for a in identity.liked if a not in removed),
             disliked=(*identity.disliked, *removed),  # still seen, so still never recommended
         )
-        return who, request.model_copy(update={"like_item_ids": [a for a in request.like_item_ids if a not in removed]})
+        return who, request.model_copy(update={"like": [a for a in request.like if a not in removed]})
 
     singles = []
     for anchor in anchors[:MAX_ANCHORS]:

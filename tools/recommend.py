@@ -10,6 +10,7 @@ from pydantic import Field
 from whyrec.catalog.model import Catalog
 from whyrec.catalog.titles import normalize
 from whyrec.tools.adapter import ToolResult
+from whyrec.tools.films import FilmRef
 from whyrec.tools.identity import Identity
 from whyrec.tools.items import MAX_K, ConstraintArgs, ItemOut, item_out
 from whyrec.tools.resources import Resources
@@ -55,11 +56,12 @@ def same_series(catalog: Catalog, item_ids: Sequence[int]) -> list[int]:
 
 
 class RecommendArgs(ConstraintArgs):
-    query: str | None = Field(None, max_length=500, description="what the person wants, in words")
-    like_item_ids: list[int] = Field(
-        default_factory=list, max_length=20, description="movieIds to find similar items to"
+    FILMS = ("like",)
+    like: list[FilmRef] = Field(
+        default_factory=list, max_length=10, description="films the person wants similar ones to"
     )
-    k: int = Field(10, ge=1, le=MAX_K, description="how many items")
+    query: str | None = Field(None, max_length=200, description="the topic asked for, in the person's words")
+    k: int = Field(10, ge=1, le=MAX_K, description="how many films, if the person said")
 
 
 class Recommendations(ToolResult):
@@ -73,14 +75,14 @@ class Recommendations(ToolResult):
 
 
 def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> Recommendations:
-    """Personal recommendations for this person, optionally like given items and under genre/year filters.
+    """Recommend films to this person, optionally like given films, about a topic, under genre and year filters.
 
-    Never returns an item the person already rated, liked or disliked, nor one breaking a filter.
+    Never returns a film the person already rated, liked or disliked, nor one breaking a filter.
     """
     from whyrec.ranker.hybrid import hybrid_recommend
 
     catalog = resources.catalog
-    like_ids = list(dict.fromkeys(args.like_item_ids))
+    like_ids = list(dict.fromkeys(int(i) for i in args.like))
     catalog.item_index(like_ids)  # UnknownItemError naming every unknown id
     series = [i for i in same_series(catalog, like_ids) if i not in like_ids]
     constraints = args.constraints(catalog, exclude_ids=(*identity.excluded, *series))

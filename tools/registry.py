@@ -11,14 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from langchain_core.tools import BaseTool
-from pydantic import BaseModel
 
 from whyrec.tools import counterfactual, effects, feedback, items, recommend
-from whyrec.tools.adapter import make_tool
+from whyrec.tools.adapter import ToolArgs, make_tool
 from whyrec.tools.resources import Resources
 
 # name -> (argument schema, adapter, domain modules it needs)
-TOOLS: dict[str, tuple[type[BaseModel], Callable[..., Any], tuple[str, ...]]] = {
+TOOLS: dict[str, tuple[type[ToolArgs], Callable[..., Any], tuple[str, ...]]] = {
     "search_items": (items.SearchArgs, items.search_items, ("whyrec.catalog.index",)),
     "recommend": (recommend.RecommendArgs, recommend.recommend, ("whyrec.catalog.index", "whyrec.ranker.hybrid")),
     "explain_recommendation": (

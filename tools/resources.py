@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from whyrec.catalog.embed import Embedder
     from whyrec.catalog.index import ItemIndex
+    from whyrec.catalog.linker import TitleLinker
     from whyrec.catalog.model import Catalog
     from whyrec.causal.simulate import ExposureLog
     from whyrec.config import AppConfig
@@ -27,7 +28,7 @@ class Resources:
     """A lazily-loading, thread-safe bundle of catalog, ranker, item index, embedder and exposure log."""
 
     def __init__(self, config: AppConfig, **preloaded: Any) -> None:
-        """``preloaded`` (catalog=, ranker=, index=, embedder=, exposure_log=) skips loading, e.g. in tests."""
+        """``preloaded`` (catalog=, ranker=, index=, embedder=, linker=, exposure_log=) skips loading, e.g. in tests."""
         self.config = config
         self._values: dict[str, Any] = dict(preloaded)
         self._locks: dict[str, threading.Lock] = {}
@@ -69,6 +70,18 @@ class Resources:
         from whyrec.catalog.embed import load_embedder
 
         return self._get("embedder", load_embedder)
+
+    @property
+    def linker(self) -> TitleLinker:
+        """The catalog's title linker, which resolves the films tools are given by title."""
+        from whyrec.catalog.linker import TitleLinker
+
+        return self._get("linker", lambda: TitleLinker(self.catalog))
+
+    def provide(self, name: str, value: Any) -> None:
+        """Use ``value`` as the resource ``name`` (unless it is already loaded), e.g. a linker built with a lexicon."""
+        with self._guard:
+            self._values.setdefault(name, value)
 
     @property
     def exposure_log(self) -> ExposureLog:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import gradio as gr
 import pandas as pd
 
-from whyrec.agent.runtime import AgentEvent, Final, ToolStep, TurnResult
+from whyrec.agent.runtime import AgentEvent, Final, ReplyToken, ToolStep, TurnResult
 from whyrec.agent.state import SessionProfile
 from whyrec.errors import WhyrecError
 from whyrec.ui import charts, render
@@ -41,7 +41,7 @@ CSS = """
 
 
 class AgentLike(Protocol):
-    """The part of the agent the chat uses (see /tmp/contracts.md: agent)."""
+    """The part of :class:`whyrec.agent.runtime.Agent` the chat uses."""
 
     def stream(self, message: str, *, session_id: str, user_id: int | None = None) -> Iterator[AgentEvent]: ...
     def profile(self, session_id: str) -> SessionProfile: ...
@@ -108,15 +108,22 @@ class ChatUI:
 
     # --- chat ---------------------------------------------------------------------------------
     def chat(self, message: str, history: list[Any], session_id: str) -> Iterator[tuple[Any, ...]]:
-        """Stream one turn: tool steps as they start and finish, then the reply and the side panel."""
+        """Stream one turn: planning and tool steps as they start and finish, the model's words as they come,
+        then the reply (which may replace those words, if they did not hold) and the side panel."""
         shown: list[gr.ChatMessage] = []
         pending: dict[str, int] = {}
         cards: list[dict[str, Any]] | None = None
+        written = ""
         skip = (gr.skip(),) * 9
         try:
             for event in self.agent.stream(message, session_id=session_id):
-                if isinstance(event, ToolStep):
-                    msg = render.step_message(event.name, event.args, event.status, event.duration_s, event.error)
+                if isinstance(event, ReplyToken):
+                    written += event.text
+                    yield ([*shown, gr.ChatMessage(role="assistant", content=written)], *skip)
+                elif isinstance(event, ToolStep):
+                    msg = render.step_message(
+                        event.name, event.args, event.status, event.duration_s, event.error, event.title
+                    )
                     if event.status == "pending":
                         pending[event.name] = len(shown)
                         shown.append(msg)

@@ -14,11 +14,12 @@ console = Console(stderr=True)
 
 def planner_status(config: AppConfig) -> str:
     """One line on who plans the turns, so people know when no language model is involved."""
-    if config.agent.planner == "semantic" or (config.llm.base_url is None and config.agent.planner != "llm"):
-        return "*Planner: the deterministic semantic planner (no language model is configured); every feature works.*"
+    if config.agent.planner == "semantic":
+        return "*Planner: the deterministic semantic planner (no language model); every feature works.*"
+    where = config.llm.base_url or "the embedded llama.cpp server on this machine"
     return (
-        f"*Planner: {config.llm.model} at {config.llm.base_url or 'the embedded server'}; "
-        "if it is unavailable the deterministic planner answers and the reply says so.*"
+        f"*Planner: the language model {config.llm.model} at {where}; when it is down, busy or slow, "
+        "the deterministic planner answers and the reply says so.*"
     )
 
 

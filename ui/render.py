@@ -33,12 +33,17 @@ def step_title(name: str, fallback: str | None = None) -> str:
 
 
 def step_message(
-    name: str, args: Mapping[str, Any], status: str, duration_s: float = 0.0, error: str | None = None
+    name: str,
+    args: Mapping[str, Any],
+    status: str,
+    duration_s: float = 0.0,
+    error: str | None = None,
+    title: str | None = None,
 ) -> gr.ChatMessage:
-    """A collapsible tool step: its title, pending/done status, duration, and the arguments it was called with."""
+    """A collapsible step: planning (who chooses the tools), or a tool with the arguments it was called with."""
     shown = ", ".join(f"{k}={v!r}" for k, v in args.items() if v not in (None, [], "")) or "no arguments"
-    body = f"`{name}({shown})`"
-    title = step_title(name)
+    body = "Reading your message and choosing the tools." if name == "plan" else f"`{name}({shown})`"
+    title = step_title(name, title)
     if status == "error":
         title = f"{title} (failed)"
         body += f"\n\n{error or 'the tool could not run'}"

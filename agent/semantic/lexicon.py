@@ -243,3 +243,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                   "another"),
 }  # fmt: skip
 CUE_BONUS = 0.08
+# Everyday words that never make a title on their own in free text unless capitalised (the linker's ``plain``).
+PLAIN_WORDS: frozenset[str] = (
+    COMMON_WORDS | QUERY_FILLER | {w for g in GENRES for w in g.split()} | frozenset(NUMBER_WORDS)
+)

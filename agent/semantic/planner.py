@@ -1,8 +1,9 @@
 """The deterministic semantic planner: a user message and the session profile in, typed tool calls out.
 
-It keeps whyrec right without a capable LLM (the guide's measured fact: SmolLM2 routes 1 message
-in 8). The intent comes from the nearest labeled exemplars (:mod:`.intent`), item mentions from the
-title linker (:mod:`.mentions`), filters, counts and references from the lexicons (:mod:`.slots`);
+It plans every turn when no language model is used, and every turn the model cannot plan (down,
+busy, slow or invalid); it also reads the slots the model's calls are grounded against. The intent
+comes from the nearest labeled exemplars (:mod:`.intent`), item mentions from the catalog's title
+linker (:mod:`whyrec.catalog.linker`), filters, counts and references from the lexicons (:mod:`.slots`);
 then one builder per intent turns them into calls with exactly the tools' names and arguments.
 References resolve against the profile: "the second one" is ``last_items[1]``, "that one" the last
 explained item (or the first of the list), and a refinement ("more, but no dramas") keeps the last
@@ -18,9 +19,9 @@ from typing import Any
 from whyrec.agent.semantic import lexicon as lx
 from whyrec.agent.semantic import slots as sl
 from whyrec.agent.semantic.intent import MASK, Intent, IntentClassifier, IntentScore, load_exemplars
-from whyrec.agent.semantic.mentions import Mention, TitleLinker, tokenize
 from whyrec.agent.state import SessionProfile
 from whyrec.catalog.embed import Embedder
+from whyrec.catalog.linker import Mention, TitleLinker, tokenize
 from whyrec.catalog.model import Catalog
 
 DEFAULT_K = 10
@@ -84,9 +85,9 @@ def _call(name: str, n: int, **args: Any) -> dict[str, Any]:
 class SemanticPlanner:
     """``plan(message, profile) -> Plan``; build once per catalog (about a second), then ~10 ms per message."""
 
-    def __init__(self, catalog: Catalog, embedder: Embedder) -> None:
+    def __init__(self, catalog: Catalog, embedder: Embedder, linker: TitleLinker | None = None) -> None:
         self.catalog = catalog
-        self.linker = TitleLinker(catalog)
+        self.linker = linker or TitleLinker(catalog, plain=lx.PLAIN_WORDS)
         self.classifier = IntentClassifier(embedder, load_exemplars(), mask=self.mask, cue_bonus=lx.CUE_BONUS)
         years = catalog.items["year"].dropna()
         self.last_year = int(years.max()) if len(years) else 2018
@@ -172,7 +173,7 @@ class SemanticPlanner:
         year_min, year_max, k = p.years.year_min, p.years.year_max, p.k
         last = p.profile.last_request
         if last and self._refines(p, like, query):
-            like = like or list(last.get("like_item_ids", []))
+            like = like or list(last.get("like", []))
             query = query or (last.get("query") or "")
             genres_exclude = list(dict.fromkeys([*last.get("genres_exclude", []), *genres_exclude]))
             genres_include = [g for g in last.get("genres_include", []) if g not in genres_exclude]
@@ -182,11 +183,11 @@ class SemanticPlanner:
             elif year_min is None and year_max is None:
                 year_min, year_max = last.get("year_min"), last.get("year_max")
             k = k or last.get("k")
-        args: dict[str, Any] = {"query": query or None, "like_item_ids": like, "k": k or DEFAULT_K}
+        args: dict[str, Any] = {"query": query or None, "like": like, "k": k or DEFAULT_K}
         args |= {"genres_include": genres_include, "genres_exclude": genres_exclude}
         args |= {"year_min": year_min, "year_max": year_max}
         if sl.has_any(p.words, lx.SEARCH_CUES) and not like:
-            args.pop("like_item_ids")
+            args.pop("like")
             args["query"] = query
             return Plan("recommend", [_call("search_items", 0, **args)], tuple(p.notes))
         return Plan("recommend", [_call("recommend", 0, **args)], tuple(p.notes))
@@ -214,7 +215,7 @@ class SemanticPlanner:
             return Plan("explain", [], (*p.notes, "tell me which recommendation to explain, e.g. 'why the first one?'"))
         last = p.profile.last_items
         k = max(DEFAULT_K, last.index(item) + 1) if item in last else LIST_K
-        return Plan("explain", [_call("explain_recommendation", 0, item_id=item, k=min(k, sl.MAX_K))], tuple(p.notes))
+        return Plan("explain", [_call("explain_recommendation", 0, item=item, k=min(k, sl.MAX_K))], tuple(p.notes))
 
     def _what_if(self, p: Parsed) -> Plan:
         removing = sl.has_any(p.words, lx.WHATIF_REMOVE)
@@ -222,7 +223,7 @@ class SemanticPlanner:
         items = p.items()
         if items:
             kind = "remove" if removing else "add"
-            return Plan("what_if", [_call("simulate_intervention", 0, kind=kind, item_ids=items, k=k)], tuple(p.notes))
+            return Plan("what_if", [_call("simulate_intervention", 0, kind=kind, items=items, k=k)], tuple(p.notes))
         genres = p.genres.all
         if genres:
             kind = "exclude_genre" if removing or p.genres.exclude else "more_genre"
@@ -230,7 +231,7 @@ class SemanticPlanner:
             return Plan("what_if", [call], tuple(p.notes))
         focus = p.focus() if p.refs.focus else None
         if focus is not None:
-            call = _call("simulate_intervention", 0, kind="remove" if removing else "add", item_ids=[focus], k=k)
+            call = _call("simulate_intervention", 0, kind="remove" if removing else "add", items=[focus], k=k)
             return Plan("what_if", [call], tuple(p.notes))
         note = "name a movie or a genre to change, e.g. 'what if I hadn't watched Star Wars?'"
         return Plan("what_if", [], (*p.notes, note))
@@ -255,12 +256,12 @@ class SemanticPlanner:
         item = self._target(p)
         if item is None:
             return Plan("item_info", [], (*p.notes, f'did not recognise a movie title in "{p.message.strip()}"'))
-        return Plan("item_info", [_call("lookup_item", 0, item_id=item)], tuple(p.notes))
+        return Plan("item_info", [_call("lookup_item", 0, item=item)], tuple(p.notes))
 
     def _feedback(self, p: Parsed) -> Plan:
         items = p.items() or ([f] if (f := p.focus()) is not None else [])
         if not items:
             return Plan("feedback", [], (*p.notes, f'did not recognise a movie title in "{p.message.strip()}"'))
         liked = not sl.has_any(p.words, lx.FEEDBACK_NEGATIVE)
-        calls = [_call("record_feedback", n, item_id=i, liked=liked) for n, i in enumerate(items)]
+        calls = [_call("record_feedback", n, item=i, liked=liked) for n, i in enumerate(items)]
         return Plan("feedback", calls, tuple(p.notes))

@@ -13,7 +13,7 @@ from whyrec.agent import runtime
 from whyrec.agent.sessions import SessionStore
 from whyrec.cli import build_app
 
-CONTRACT = {"intent", "reply", "tool_calls", "items", "explanation", "effect", "latency_ms"}
+CONTRACT = {"intent", "reply", "planner", "tool_calls", "steps", "items", "explanation", "effect", "latency_ms"}
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,12 @@ def test_ask_prints_the_json_contract() -> None:
     payload = ask("about The Matrix")
     assert set(payload) >= CONTRACT
     assert payload["intent"] == "item_info"
-    assert payload["tool_calls"] == [{"name": "lookup_item", "args": {"title": "The Matrix"}}]
+    assert payload["tool_calls"] == [{"name": "lookup_item", "args": {"item": 2571}}]  # as the tool resolved it
+    assert payload["planner"] == "semantic"
+    assert payload["steps"] == [
+        {"round": 1, "tool": "lookup_item", "args": {"item": 2571}, "ok": True, "error": None,
+         "duration_s": payload["steps"][0]["duration_s"]}
+    ]  # fmt: skip
     assert isinstance(payload["latency_ms"], float)
 
 

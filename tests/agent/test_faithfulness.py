@@ -28,11 +28,25 @@ def checker(catalog) -> FaithfulnessChecker:  # type: ignore[no-untyped-def]
 
 def test_a_reply_that_quotes_the_tools_passes(checker: FaithfulnessChecker) -> None:
     reply = (
-        "1. The Matrix Reloaded (2003), score 0.77\n2. The Lord of the Rings: The Fellowship of the Ring (2001).\n"
+        "The Matrix Reloaded (2003), score 0.77, and The Lord of the Rings: The Fellowship of the Ring (2001).\n"
         "Featuring raises watching by 12.3% (CI 0.08 to 0.17), not the naive 0.31."
     )
     verdict = checker.check(reply, FACTS)
     assert verdict.faithful, verdict.problems
+
+
+def test_any_number_counts_list_positions_and_small_counts_too(checker: FaithfulnessChecker) -> None:
+    assert checker.check("1. The Matrix Reloaded (2003)\n2. The Lord of the Rings", FACTS).problems == (
+        "states 1",
+        "states 2",
+    )
+    assert not checker.check("You rated 7 films like it.", FACTS).faithful
+
+
+def test_what_the_person_said_may_be_repeated(checker: FaithfulnessChecker) -> None:
+    said = "give me 3 films like Heat"
+    assert checker.check("Here are 3 films like Heat.", FACTS, said).faithful
+    assert not checker.check("Here are 3 films like Heat.", FACTS).faithful
 
 
 def test_an_invented_title_is_rejected(checker: FaithfulnessChecker) -> None:
@@ -56,9 +70,9 @@ def test_numbers_keep_their_precision() -> None:
 
 
 def test_a_reply_quoting_the_instructions_is_rejected(catalog) -> None:  # type: ignore[no-untyped-def]
-    from whyrec.agent.prompts import PLANNER_SYSTEM
+    from whyrec.agent.prompts import SYSTEM
 
-    checker = FaithfulnessChecker(catalog, secrets=[PLANNER_SYSTEM])
-    leak = "Sure! My instructions: Never pass a user id: the session decides who the user is."
+    checker = FaithfulnessChecker(catalog, secrets=[SYSTEM])
+    leak = "Sure! My instructions: A why is answered only by explain_recommendation, never from your own knowledge."
     assert checker.check(leak, FACTS).problems == ("quotes the instructions",)
     assert checker.check("The Matrix Reloaded (2003) it is.", FACTS).faithful

@@ -13,10 +13,10 @@ from whyrec.agent.state import SessionProfile
 def planner(message: str, profile: SessionProfile) -> Plan:
     """Resolves references the way the semantic planner must: against the session profile."""
     if message.startswith("something like The Matrix"):
-        args = {"query": message, "like_item_ids": [MATRIX], "year_min": 2000, "year_max": 2009}
+        args = {"query": message, "like": [MATRIX], "year_min": 2000, "year_max": 2009}
         return Plan("recommend", [call("recommend", **args)])
     if message == "tell me about the second one":
-        return Plan("item_info", [call("lookup_item", item_id=profile.last_items[1])])
+        return Plan("item_info", [call("lookup_item", item=profile.last_items[1])])
     if message == "more, but no dramas":
         args = {"genres_exclude": ["Drama"], "year_min": profile.year_min, "year_max": profile.year_max, "k": 5}
         return Plan("recommend", [call("recommend", **args)])
@@ -35,7 +35,7 @@ def test_recommend_then_refer_back(make_agent: Callable[..., Agent], catalog: An
     assert (profile.year_min, profile.year_max, profile.liked) == (2000, 2009, [MATRIX])
 
     second = agent.turn("tell me about the second one", session_id="s1")
-    assert second.tool_calls[0]["args"] == {"item_id": first.items[1]["item_id"]}
+    assert second.tool_calls[0]["args"] == {"item": first.items[1]["item_id"]}
     assert second.reply.startswith(catalog.item(first.items[1]["item_id"]).label)
     assert agent.profile("s1").last_items == profile.last_items  # a lookup does not replace the list
 

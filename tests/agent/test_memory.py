@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from whyrec.agent.memory import remember
-from whyrec.agent.respond import ToolOutcome
+from whyrec.agent.outcomes import ToolOutcome
 from whyrec.agent.state import SessionProfile
 
 
@@ -10,7 +10,7 @@ def items(*ids: int) -> list[dict]:
 
 
 def test_recommendations_become_last_items_and_filters_stay_active() -> None:
-    args = {"like_item_ids": [2571], "year_min": 2000, "year_max": 2009, "genres_exclude": ["Horror"]}
+    args = {"like": [2571], "year_min": 2000, "year_max": 2009, "genres_exclude": ["Horror"]}
     output = {"items": items(10, 20, 30), "like_item_ids": [2571]}
     after = remember(SessionProfile(), "recommend", [ToolOutcome("recommend", args, True, output)])
     assert after.last_items == [10, 20, 30]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from whyrec.agent.respond import ToolOutcome, render, render_outcome
+from whyrec.agent.outcomes import ToolOutcome
+from whyrec.agent.respond import render, render_outcome
 
 EXPLANATION: dict[str, Any] = {
     "item_id": 58559, "title": "The Dark Knight", "k": 10, "rank_before": 2, "rank_after": 31,

@@ -9,16 +9,20 @@ from whyrec.agent.runtime import Agent, Final, ToolStep
 from whyrec.agent.sessions import SessionError
 
 
-def test_a_turn_streams_pending_then_done_then_final(make_agent: Callable[..., Agent]) -> None:
+def test_a_turn_streams_planning_then_pending_then_done_then_final(make_agent: Callable[..., Agent]) -> None:
     events = list(make_agent().stream("about The Matrix", session_id="s1"))
-    assert [type(e).__name__ for e in events] == ["ToolStep", "ToolStep", "Final"]
-    pending, done, final = events
+    assert [type(e).__name__ for e in events] == ["ToolStep", "ToolStep", "ToolStep", "ToolStep", "Final"]
+    planning, planned, pending, done, final = events
+    assert isinstance(planning, ToolStep) and (planning.name, planning.status) == ("plan", "pending")
+    assert isinstance(planned, ToolStep) and (planned.name, planned.status) == ("plan", "done")
+    assert "deterministic" in planning.title
     assert isinstance(pending, ToolStep) and pending.status == "pending" and pending.name == "lookup_item"
     assert isinstance(done, ToolStep) and done.status == "done" and done.output and done.output["item_id"] == MATRIX
     assert isinstance(final, Final)
     assert final.result.intent == "item_info"
     assert "The Matrix (1999)" in final.result.reply
-    assert final.result.tool_calls == [{"name": "lookup_item", "args": {"title": "The Matrix"}}]
+    assert final.result.tool_calls == [{"name": "lookup_item", "args": {"item": MATRIX}}]
+    assert final.result.planner == "semantic"
 
 
 def test_feedback_persists_across_a_restart(make_agent: Callable[..., Agent]) -> None:
@@ -49,21 +53,21 @@ def test_a_tool_call_cannot_act_for_another_user(make_agent: Callable[..., Agent
 
 def test_tool_errors_become_clear_replies(make_agent: Callable[..., Agent]) -> None:
     result = make_agent().turn("about No Such Film Ever", session_id="s1")
-    assert result.reply == "I couldn't do that: no item titled 'No Such Film Ever' in the catalog"
-    unknown = make_agent(lambda m, p: Plan("feedback", [call("record_feedback", item_id=99999999, liked=True)]))
+    assert result.reply == "I couldn't do that: no film titled 'No Such Film Ever' in the catalog"
+    unknown = make_agent(lambda m, p: Plan("feedback", [call("record_feedback", item=99999999, liked=True)]))
     assert "unknown item id: 99999999" in unknown.turn("x", session_id="s1").reply
     assert unknown.store.feedback("s1") == []
 
 
-def test_the_step_limit_caps_tool_calls(make_agent: Callable[..., Agent]) -> None:
-    many = [call("lookup_item", n, item_id=1) for n in range(9)]
-    result = make_agent(lambda m, p: Plan("item_info", many)).turn("x", session_id="s1")
-    assert len(result.tool_calls) == 4  # AgentConfig.max_steps default
-    assert any("step limit" in n for n in result.notes)
+def test_the_deterministic_plan_runs_in_one_round(make_agent: Callable[..., Agent]) -> None:
+    many = [call("record_feedback", n, item=i, liked=True) for n, i in enumerate((1, 2, 3, 5, 6))]
+    result = make_agent(lambda m, p: Plan("feedback", many)).turn("x", session_id="s1")
+    assert [s["round"] for s in result.steps] == [1, 1, 1, 1, 1]
+    assert make_agent().profile("s1").liked == [1, 2, 3, 5, 6]
 
 
 def test_the_planner_sees_the_updated_profile(make_agent: Callable[..., Agent]) -> None:
-    planner = ScriptedPlanner(lambda m, p: Plan("feedback", [call("record_feedback", item_id=MATRIX, liked=True)]))
+    planner = ScriptedPlanner(lambda m, p: Plan("feedback", [call("record_feedback", item=MATRIX, liked=True)]))
     agent = make_agent()
     agent.planner.semantic = planner
     agent.turn("first", session_id="s1")

@@ -52,29 +52,29 @@ def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path:
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
-        ("not really a fan of La La Land tbh", {"item_id": 164909, "liked": False}),
+        ("not really a fan of La La Land tbh", {"item": 164909, "liked": False}),
         ("what if i cut out horror entirely", {"kind": "exclude_genre", "genre": "Horror"}),
-        ("what's Dr. Strangelove about?", {"item_id": 750}),
-        ("got anything like the big lebowski thats newer than fargo?", {"like_item_ids": [1732], "year_min": 1997}),
-        ("something like Heat but newer", {"like_item_ids": [HEAT], "year_min": 1996}),
-        ("anything newer than Fargo?", {"like_item_ids": [608], "year_min": 1997}),
+        ("what's Dr. Strangelove about?", {"item": 750}),
+        ("got anything like the big lebowski thats newer than fargo?", {"like": [1732], "year_min": 1997}),
+        ("something like Heat but newer", {"like": [HEAT], "year_min": 1996}),
+        ("anything newer than Fargo?", {"like": [608], "year_min": 1997}),
         ("how far off are we if we just compared watch rates of featured films?", {"question": "naive_vs_causal"}),
         # second held-out set and its follow-ups (phrasings, not its messages)
-        ("pretend I also liked Toy Story - what would you recommend then?", {"kind": "add", "item_ids": [TOY_STORY]}),
-        ("Jumanji - 9/10, would watch again", {"item_id": 2, "liked": True}),
-        ("meh, Titanic wasn't for me", {"item_id": 1721, "liked": False}),
+        ("pretend I also liked Toy Story - what would you recommend then?", {"kind": "add", "items": [TOY_STORY]}),
+        ("Jumanji - 9/10, would watch again", {"item": 2, "liked": True}),
+        ("meh, Titanic wasn't for me", {"item": 1721, "liked": False}),
         ("war films that aren't from the 90s or later", {"year_max": 1989}),
         (
             "Fargo was amazing. more crime like that but skip anything animated",
-            {"like_item_ids": [608], "genres_include": ["Crime"], "genres_exclude": ["Animation"]},
+            {"like": [608], "genres_include": ["Crime"], "genres_exclude": ["Animation"]},
         ),
         ("an animated movie, but nothing made for little kids", {"genres_exclude": ["Children"]}),
-        ("what's the average rating of fargo?", {"item_id": 608}),
-        ("hypothetically, if i removed alien from my history what happens", {"kind": "remove", "item_ids": [1214]}),
+        ("what's the average rating of fargo?", {"item": 608}),
+        ("hypothetically, if i removed alien from my history what happens", {"kind": "remove", "items": [1214]}),
         # third held-out set (phrasings, not its messages)
-        ("more like Heat please, but nothing newer than Heat itself", {"like_item_ids": [HEAT], "year_max": 1995}),
-        ("is heat a thriller or a drama?", {"item_id": HEAT}),
-        ("suppose i was also into akira and paprika, what changes", {"kind": "add", "item_ids": [1274, 52885]}),
+        ("more like Heat please, but nothing newer than Heat itself", {"like": [HEAT], "year_max": 1995}),
+        ("is heat a thriller or a drama?", {"item": HEAT}),
+        ("suppose i was also into akira and paprika, what changes", {"kind": "add", "items": [1274, 52885]}),
     ],
 )
 def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
@@ -83,14 +83,14 @@ def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: st
 
 
 def test_a_follow_up_keeps_the_anchor_when_it_says_this_time(planner: SemanticPlanner) -> None:
-    last = {"query": None, "like_item_ids": [HEAT], "k": 10, "genres_include": [], "genres_exclude": []}
+    last = {"query": None, "like": [HEAT], "k": 10, "genres_include": [], "genres_exclude": []}
     profile = SessionProfile(last_items=[MATRIX, PULP], last_intent="recommend", last_request=last)
     args = planner.plan("nice. any more like that but no dramas this time", profile).tool_calls[0]["args"]
-    assert (args["like_item_ids"], args["genres_exclude"], args["query"]) == ([HEAT], ["Drama"], None)
+    assert (args["like"], args["genres_exclude"], args["query"]) == ([HEAT], ["Drama"], None)
 
 
 def test_same_again_keeps_the_last_genres_and_changes_the_years(planner: SemanticPlanner) -> None:
-    last = {"query": None, "like_item_ids": [], "k": 10, "genres_include": ["Sci-Fi"], "genres_exclude": []}
+    last = {"query": None, "like": [], "k": 10, "genres_include": ["Sci-Fi"], "genres_exclude": []}
     profile = SessionProfile(last_items=[MATRIX, PULP], last_intent="recommend", last_request=last)
     args = planner.plan("same again but only stuff after 2010, and no action films", profile).tool_calls[0]["args"]
     assert (args["genres_include"], args["genres_exclude"], args["year_min"]) == (["Sci-Fi"], ["Action"], 2011)
@@ -98,9 +98,9 @@ def test_same_again_keeps_the_last_genres_and_changes_the_years(planner: Semanti
 
 def test_why_names_a_listed_film_in_lower_case(planner: SemanticPlanner) -> None:
     profile = SessionProfile(last_items=[MATRIX, 2288, PULP], last_intent="recommend")
-    assert planner.plan("y did u recommend the thing", profile).tool_calls[0]["args"]["item_id"] == 2288
+    assert planner.plan("y did u recommend the thing", profile).tool_calls[0]["args"]["item"] == 2288
     named = planner.plan("these look fine but why did you pick children of men?", profile).tool_calls[0]["args"]
-    assert named["item_id"] == 48774  # genre words ("children") in a title the message must name
+    assert named["item"] == 48774  # genre words ("children") in a title the message must name
 
 
 def test_intent_accuracy_and_slots_on_the_labeled_set(planner: SemanticPlanner, catalog: Any) -> None:
@@ -124,34 +124,34 @@ def test_must_show_message(planner: SemanticPlanner) -> None:
     assert plan.intent == "recommend"
     assert plan.tool_calls[0]["name"] == "recommend"
     args = plan.tool_calls[0]["args"]
-    assert (args["like_item_ids"], args["year_min"], args["year_max"]) == ([MATRIX], 2000, 2009)
+    assert (args["like"], args["year_min"], args["year_max"]) == ([MATRIX], 2000, 2009)
 
 
 def test_references_resolve_against_the_profile(planner: SemanticPlanner) -> None:
     profile = SessionProfile(last_items=[HEAT, MATRIX, PULP], last_intent="recommend")
     why = planner.plan("why the second one?", profile).tool_calls[0]
-    assert (why["name"], why["args"]["item_id"]) == ("explain_recommendation", MATRIX)
-    assert planner.plan("why that one?", profile).tool_calls[0]["args"]["item_id"] == HEAT
+    assert (why["name"], why["args"]["item"]) == ("explain_recommendation", MATRIX)
+    assert planner.plan("why that one?", profile).tool_calls[0]["args"]["item"] == HEAT
     after_explain = profile.model_copy(update={"last_explained": PULP, "last_intent": "explain"})
-    assert planner.plan("tell me more about it", after_explain).tool_calls[0]["args"] == {"item_id": PULP}
+    assert planner.plan("tell me more about it", after_explain).tool_calls[0]["args"] == {"item": PULP}
     after_lookup = profile.model_copy(update={"last_looked_up": PULP, "last_intent": "item_info"})
-    assert planner.plan("more like that", after_lookup).tool_calls[0]["args"]["like_item_ids"] == [PULP]
-    assert planner.plan("why that one?", after_lookup).tool_calls[0]["args"]["item_id"] == PULP
+    assert planner.plan("more like that", after_lookup).tool_calls[0]["args"]["like"] == [PULP]
+    assert planner.plan("why that one?", after_lookup).tool_calls[0]["args"]["item"] == PULP
     bad = planner.plan("I didn't like the third one", profile).tool_calls[0]
-    assert bad["args"] == {"item_id": PULP, "liked": False}
+    assert bad["args"] == {"item": PULP, "liked": False}
     more = planner.plan("more like those", profile).tool_calls[0]["args"]
-    assert more["like_item_ids"] == [HEAT, MATRIX, PULP]
+    assert more["like"] == [HEAT, MATRIX, PULP]
 
 
 def test_a_refinement_keeps_the_last_request_and_a_new_one_does_not(planner: SemanticPlanner) -> None:
-    last = {"query": None, "like_item_ids": [MATRIX], "k": 10, "genres_include": [], "genres_exclude": []}
+    last = {"query": None, "like": [MATRIX], "k": 10, "genres_include": [], "genres_exclude": []}
     last |= {"year_min": 2000, "year_max": 2009}
     profile = SessionProfile(last_items=[HEAT], last_intent="recommend", last_request=last)
     refined = planner.plan("more, but no dramas", profile).tool_calls[0]["args"]
-    assert refined["like_item_ids"] == [MATRIX] and refined["genres_exclude"] == ["Drama"]
+    assert refined["like"] == [MATRIX] and refined["genres_exclude"] == ["Drama"]
     assert (refined["year_min"], refined["year_max"]) == (2000, 2009)
     fresh = planner.plan("something like Toy Story", profile).tool_calls[0]["args"]
-    assert fresh["like_item_ids"] == [TOY_STORY] and fresh["year_min"] is None
+    assert fresh["like"] == [TOY_STORY] and fresh["year_min"] is None
 
 
 def test_yes_after_noting_liked_films_recommends_from_those_likes(planner: SemanticPlanner) -> None:
@@ -160,8 +160,8 @@ def test_yes_after_noting_liked_films_recommends_from_those_likes(planner: Seman
     plan = planner.plan("yeah go for it, like 4 of them", noted)
     assert plan.intent == "recommend"
     args = plan.tool_calls[0]["args"]
-    assert (args["like_item_ids"], args["k"], args["query"]) == ([heathers, mean_girls], 4, None)
-    assert planner.plan("sure", noted).tool_calls[0]["args"]["like_item_ids"] == [heathers, mean_girls]
+    assert (args["like"], args["k"], args["query"]) == ([heathers, mean_girls], 4, None)
+    assert planner.plan("sure", noted).tool_calls[0]["args"]["like"] == [heathers, mean_girls]
     assert planner.plan("no thanks", noted).intent == "chitchat"
     assert planner.plan("nah, not now", noted).intent == "chitchat"
     assert planner.plan("yes", SessionProfile()).intent == "chitchat"  # nothing was offered

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from whyrec.agent.semantic import lexicon as lx
 from whyrec.agent.semantic import slots as sl
-from whyrec.agent.semantic.mentions import ORDINARY, TitleLinker, tokenize
+from whyrec.catalog.linker import ORDINARY, TitleLinker, tokenize
 
 LAST_YEAR = 2018
 
@@ -125,7 +126,7 @@ def test_query_keeps_content_and_drops_filters() -> None:
 
 @pytest.fixture(scope="module")
 def linker(catalog: Any) -> TitleLinker:
-    return TitleLinker(catalog)
+    return TitleLinker(catalog, plain=lx.PLAIN_WORDS)
 
 
 @pytest.mark.parametrize(

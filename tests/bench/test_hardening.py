@@ -28,7 +28,7 @@ def test_kill_trials_find_every_acknowledged_write_whole() -> None:
 def rule(message: str, profile: Any) -> Plan:
     """Echoes the session's own title back through a real tool, as a recommender would."""
     if message.startswith("tell me about "):
-        return Plan("item_info", [call("lookup_item", title=message.removeprefix("tell me about "))])
+        return Plan("item_info", [call("lookup_item", item=message.removeprefix("tell me about "))])
     return Plan("chitchat", [])
 
 

@@ -180,6 +180,6 @@ def test_the_agent_answers_clearly_when_chroma_is_down(
     result = agent.turn("a heist thriller", session_id="chroma-down")
     assert f"cannot reach the Chroma server at {url}" in result.reply
     assert "Something went wrong" not in result.reply
-    lookup = ScriptedPlanner(lambda m, p: Plan("item_info", [call("lookup_item", title="Heat")]))
+    lookup = ScriptedPlanner(lambda m, p: Plan("item_info", [call("lookup_item", item="Heat")]))
     agent = make_hardened_agent(resources=resources, semantic=lookup)
     assert "Heat (1995)" in agent.turn("tell me about Heat", session_id="chroma-down").reply  # the rest still works

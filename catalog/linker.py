@@ -1,4 +1,4 @@
-"""Item mentions in a message, linked to catalog items: exact, year-aware and fuzzy.
+"""The catalog's title linker: item mentions in a message, and titles given as arguments, linked to items.
 
 People write "the matrix", "Matrix, The (1999)", "matrx" or "Heat (1995)". Every item is indexed
 under its normalised display title, its MovieLens raw title ("matrix the"), its alternative title,
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from whyrec.agent.semantic.lexicon import COMMON_WORDS, GENRES, NUMBER_WORDS, QUERY_FILLER
+from whyrec.catalog.errors import TitleError
 from whyrec.catalog.model import Catalog
 from whyrec.catalog.titles import ARTICLES, normalize, parse_title
 
@@ -29,6 +29,8 @@ MAX_SPAN = 10  # tokens in the longest title looked up
 FUZZY_WORD = 78  # word-level similarity to propose a title word for a typo
 FUZZY_TITLE = 88  # span-level similarity to accept a title
 POPULAR = 30  # ratings a lowercase one-word title needs to count
+DOMINANT = 3.0  # how many times more weight (ratings x key kind) the first film needs for a bare title to mean it
+CANDIDATES = 5  # films listed when a title is ambiguous or unknown
 ORDINARY = 5  # overviews using a word in lower case that make it an ordinary word ("beach", "drive", "saw")
 KNOWN_WORD = 2  # overviews using a word that make it a real word, not a typo to correct
 _TOKEN = re.compile(r"\S+")
@@ -42,7 +44,6 @@ TITLE, RAW, BARE, PREFIX, SHORT = 0, 1, 2, 3, 4
 KIND_WEIGHT = {TITLE: 1.0, RAW: 1.0, BARE: 0.8, PREFIX: 0.25, SHORT: 0.25}
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8"}  # "v" and "x" are too often words
 ARTICLE_WORDS = frozenset(normalize(a) for a in ARTICLES if normalize(a))
-_PLAIN = COMMON_WORDS | QUERY_FILLER | {w for g in GENRES for w in g.split()} | set(NUMBER_WORDS)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,12 @@ def _arabic(key: str) -> str:
     return " ".join(_ROMAN.get(word, word) for word in key.split())
 
 
-def _shorthands(keys: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def _numbers(key: str) -> set[str]:
+    """The numbers in a title key, roman numerals as arabic: a sequel's number is part of its name."""
+    return {word for word in _arabic(key).split() if word.isdigit()}
+
+
+def _shorthands(keys: list[tuple[str, int]], plain: frozenset[str]) -> list[tuple[str, int]]:
     """Shortened forms people type for long titles, as SHORT keys: the first words of a title of three
     or more ("eternal sunshine", "grand budapest") when they hold two content words and end in one, and
     the initials of a long series name ("lotr" for "lord of the rings")."""
@@ -85,12 +91,12 @@ def _shorthands(keys: list[tuple[str, int]]) -> list[tuple[str, int]]:
         words = key.split()
         if kind in (TITLE, BARE) and len(words) >= 3:
             for n in range(2, len(words)):
-                content = [w for w in words[:n] if w not in _PLAIN and not w.isdigit()]
+                content = [w for w in words[:n] if w not in plain and not w.isdigit()]
                 if len(content) >= 2 and words[n - 1] in content and words[0] not in ARTICLE_WORDS:
                     out.append((" ".join(words[:n]), SHORT))
         if kind == PREFIX and len(words) >= 3:
             initials = "".join(w[0] for w in words if not w[0].isdigit())
-            if len(initials) >= 3 and initials not in _PLAIN:
+            if len(initials) >= 3 and initials not in plain:
                 out.append((initials, SHORT))
     return out
 
@@ -138,8 +144,10 @@ def tokenize(message: str) -> list[Token]:
 class TitleLinker:
     """Finds and links item mentions; built once per catalog (about a second), then fast per message."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
+    def __init__(self, catalog: Catalog, plain: frozenset[str] = frozenset()) -> None:
+        """``plain``: everyday words of the language (stop words, genre and number words) that never make a
+        title on their own in free text unless capitalised ("drive", "up")."""
+        self.catalog, self.plain = catalog, plain
         self.keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
         items = catalog.items
         self.popularity = dict(zip(items.index.astype(int), items["popularity"].astype(int), strict=True))
@@ -148,7 +156,7 @@ class TitleLinker:
         for item_id, title, raw, alt in zip(
             items.index, items["title"], items["raw_title"], items["alt_title"], strict=True
         ):
-            for key, kind in self._keys_of(str(title), str(raw), alt if isinstance(alt, str) else None):
+            for key, kind in self._keys_of(str(title), str(raw), alt if isinstance(alt, str) else None, plain):
                 self.keys[key].append((int(item_id), kind))
         short = {key for key, entries in self.keys.items() if all(kind == SHORT for _, kind in entries)}
         by_word: dict[str, set[str]] = defaultdict(set)
@@ -162,7 +170,7 @@ class TitleLinker:
         self.phrase_usage = phrase_usage(items["overview"], short)
 
     @staticmethod
-    def _keys_of(title: str, raw: str, alt: str | None) -> list[tuple[str, int]]:
+    def _keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> list[tuple[str, int]]:
         keys = [(normalize(title), TITLE), (normalize(parse_title(raw).title), TITLE)]
         bare_raw = re.sub(r"\s*\(\d{4}[^)]*\)\s*$", "", raw)
         keys.append((normalize(bare_raw), RAW))
@@ -179,7 +187,7 @@ class TitleLinker:
                 if key.startswith(article) and len(key) > len(article) + 3:
                     keys.append((key[len(article) :], max(kind, BARE)))
         keys += [(numbered, kind) for key, kind in keys if (numbered := _arabic(key)) != key]
-        keys += _shorthands(keys)
+        keys += _shorthands(keys, plain)
         return [(k, kind) for k, kind in keys if k and len(k.split()) <= MAX_SPAN]
 
     # --- linking --------------------------------------------------------------------------------
@@ -235,7 +243,7 @@ class TitleLinker:
             return False  # a shortened title that is also an everyday phrase ("in search", "true story")
         if span[-1].text in ARTICLE_WORDS and last < len(tokens) and not _YEAR.match(tokens[last].text):
             return False  # "Heat, The" only at the end: "heat, the de niro one" is Heat
-        if all(t.text in _PLAIN or t.text.isdigit() for t in span):
+        if all(t.text in self.plain or t.text.isdigit() for t in span):
             return capitalised or (accept.relaxed and last - first >= 3)  # "why children of men?"
         if last - first == 1:
             if capitalised or span[0].capitalised:
@@ -248,7 +256,7 @@ class TitleLinker:
     def _fuzzy(self, tokens: list[Token], words: list[str]) -> list[tuple[int, int, list[tuple[int, int]], float]]:
         found = []
         for pos, word in enumerate(words):
-            if word in _PLAIN or len(word) < 4 or word.isdigit() or word in self.by_word:
+            if word in self.plain or len(word) < 4 or word.isdigit() or word in self.by_word:
                 continue
             if self.usage.get(word, 0) >= KNOWN_WORD:
                 continue  # a real word ("correlation"), not a misspelt title
@@ -262,7 +270,7 @@ class TitleLinker:
                             continue
                         span = " ".join(words[first:last])
                         score = fuzz.ratio(span, key)
-                        if score >= FUZZY_TITLE and not all(w in _PLAIN for w in words[first:last]):
+                        if score >= FUZZY_TITLE and not all(w in self.plain for w in words[first:last]):
                             entries = self.keys[key]
                             if n > 1 or max(self.popularity[i] for i, _ in entries) >= POPULAR:
                                 found.append((first, last, entries, float(score)))
@@ -283,3 +291,50 @@ class TitleLinker:
         start, end = tokens[first].start, tokens[end_token - 1].end
         surface = message[start:end].strip("\"'“”‘’«».,;:!?")
         return Mention(item_id, start, end, surface, score, first, end_token)
+
+    # --- titles given as arguments ------------------------------------------------------------
+    def resolve(self, ref: str, *, prefer: Iterable[int] = ()) -> int:
+        """The film a title names ("Heat", "heat (1995)", "Matrix, The", "the godfather part 2", "matrx").
+
+        Exact keys first, then close spellings. A year picks among remakes; among the films left, one
+        of ``prefer`` (the person's own films, the list they saw) wins, then one that clearly
+        dominates by ratings. Otherwise a :class:`TitleError` lists the candidates, so whoever asked
+        (a model or a person) can choose.
+        """
+        parsed = parse_title(ref)
+        key = normalize(parsed.title)
+        if not key:
+            raise TitleError(f"{ref!r} is not a film title", [])
+        entries = self.keys.get(key) or self.keys.get(_arabic(key)) or self._near(key)
+        if (
+            parsed.year is not None and len({i for i, _ in entries}) > 1
+        ):  # one film of that title: a wrong year is a slip
+            dated = [e for e in entries if self.years.get(e[0]) == parsed.year]
+            if not dated:
+                raise TitleError(f"no film titled {parsed.title!r} from {parsed.year}", self._listed(entries))
+            entries = dated
+        if not entries:
+            raise TitleError(f"no film titled {ref!r} in the catalog", [])
+        entries = [e for e in entries if e[1] != SHORT] or entries  # a full title beats a shortened one
+        weight: dict[int, float] = {}
+        for item_id, kind in entries:
+            weight[item_id] = max(weight.get(item_id, 0.0), self.popularity[item_id] * KIND_WEIGHT[kind])
+        ranked = sorted(weight, key=lambda i: -weight[i])
+        preferred = [i for i in ranked if i in set(prefer)]
+        if len(preferred) == 1:
+            return preferred[0]
+        if len(ranked) == 1 or weight[ranked[0]] >= DOMINANT * weight[ranked[1]]:
+            return ranked[0]
+        raise TitleError(f"{ref!r} could mean several films", self._listed(entries))
+
+    def _near(self, key: str) -> list[tuple[int, int]]:
+        """Entries of the whole-title keys closest to a misspelt ``key`` (within FUZZY_TITLE)."""
+        numbers = _numbers(key)  # "hangover part iv" is no spelling of "hangover part ii"
+        near = process.extract(key, list(self.keys), scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE, limit=CANDIDATES)
+        near = [hit for hit in near if _numbers(hit[0]) == numbers]
+        best = max((score for _, score, _ in near), default=0.0)
+        return [e for hit, score, _ in near if score >= best for e in self.keys[hit]]
+
+    def _listed(self, entries: list[tuple[int, int]]) -> list[tuple[int, str]]:
+        ids = sorted({i for i, _ in entries}, key=lambda i: -self.popularity[i])[:CANDIDATES]
+        return [(i, self.catalog.item(i).label) for i in ids]

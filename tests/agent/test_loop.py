@@ -1,0 +1,220 @@
+"""The model <-> tools loop over the OpenAI protocol: rounds, chained calls, grounding, and every fault.
+
+The model is a scripted OpenAI-compatible server (``openai_fake``); the tools and the deterministic
+planner are real, so each test shows what a person would get.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.agent.openai_fake import FakeOpenAI, serve_fake, text, tool_call
+from whyrec.agent.llm.server import free_port
+from whyrec.agent.runtime import Agent, Final, ReplyToken, ToolStep
+
+MATRIX, HEAT, ALIEN, FIGHT_CLUB = 2571, 6, 1214, 2959
+FAST = {"timeout_s": 2.0, "queue_wait_s": 1.0}
+
+
+@pytest.fixture()
+def model(make_agent: Callable[..., Agent], semantic_planner: Any) -> Iterator[tuple[FakeOpenAI, Callable[..., Agent]]]:
+    """A scripted model and a factory of agents planning with it (the real deterministic planner as fallback)."""
+    with serve_fake() as (fake, url):
+
+        def agent(max_steps: int = 4) -> Agent:
+            llm = {**FAST, "backend": "openai", "base_url": url}
+            return make_agent(planner="llm", llm=llm, agent={"max_steps": max_steps}, semantic=semantic_planner)
+
+        yield fake, agent
+
+
+def tools_of(result: Any) -> list[str]:
+    return [c["name"] for c in result.tool_calls]
+
+
+def test_the_model_sees_each_result_and_chains_a_call(model: Any) -> None:
+    fake, make = model
+    fake.script = [
+        tool_call("recommend", {"like": ["The Matrix"], "k": 3}),
+        tool_call("explain_recommendation", {"item": "#1"}),
+        text("Here is why the first one is there."),
+    ]
+    message = "I loved The Matrix. Recommend 3 films like it and tell me why the first one is there"
+    result = make().turn(message, session_id="s1")
+    assert result.planner == "llm"
+    assert [(s["round"], s["tool"]) for s in result.steps] == [(1, "recommend"), (2, "explain_recommendation")]
+    first = result.items[0]["item_id"]
+    assert result.tool_calls[1]["args"]["item"] == first  # "#1" is the list the first call just made
+    assert result.explanation is not None and result.explanation["item_id"] == first
+    assert result.reply.startswith("Here is why the first one is there.")
+    assert "Here is what I'd recommend" in result.reply  # the results, rendered from the tool outputs
+    second = fake.requests[1]["messages"]
+    assert second[-1]["role"] == "tool" and "3 films, best first: 1." in second[-1]["content"]
+
+
+def test_two_calls_in_one_answer_run_one_after_the_other(model: Any) -> None:
+    fake, make = model
+    both = tool_call("recommend", {"like": ["The Matrix"], "k": 3})
+    both["tool_calls"].append(tool_call("explain_recommendation", {"item": "#1"})["tool_calls"][0])
+    both["tool_calls"][1]["id"] = "call_explain"
+    fake.script = [both, text("Done.")]
+    result = make().turn("3 films like The Matrix, and why is the first one there?", session_id="s1")
+    assert [(s["round"], s["tool"]) for s in result.steps] == [(1, "recommend"), (2, "explain_recommendation")]
+    assert result.tool_calls[1]["args"]["item"] == result.items[0]["item_id"]
+    assert len(fake.requests) == 2  # the queued call needed no model request
+
+
+def test_an_ambiguous_title_goes_back_to_the_model_with_the_candidates(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("lookup_item", {"item": "Star Wars"}), text("Which Star Wars do you mean?")]
+    result = make().turn("tell me about star wars", session_id="s1")
+    told = fake.requests[1]["messages"][-1]
+    assert told["role"] == "tool" and "could mean several films" in told["content"]
+    assert "Star Wars: Episode IV - A New Hope (1977)" in told["content"]
+    assert result.reply.startswith("Which Star Wars do you mean?")
+    assert "Episode V - The Empire Strikes Back (1980)" in result.reply  # the person sees the choices too
+
+
+@pytest.mark.parametrize(
+    ("arguments", "dropped"),
+    [
+        ({"like": ["Alien"], "year_min": 1900, "year_max": 2023}, ["year_min=1900", "year_max=2023"]),
+        ({"like": ["Alien"], "genres_include": ["Comedy", "Western"]}, ["genres_include ['Comedy', 'Western']"]),
+        ({"like": ["Alien", "The Hangover Part IV"]}, ["like ['The Hangover Part IV']"]),
+        ({"like": ["Alien"], "k": 1}, ["k=1"]),
+        ({"like": ["Alien"], "query": "space movie about hangovers"}, ["query"]),
+    ],
+)
+def test_arguments_nobody_asked_for_are_dropped_before_the_tool_runs(
+    model: Any, arguments: dict[str, Any], dropped: list[str]
+) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", arguments), text("Here you go.")]
+    result = make().turn("something like alien, a space movie", session_id="s1")
+    args = result.tool_calls[0]["args"]
+    assert args["like"] == [ALIEN]
+    assert args["year_min"] is None and args["year_max"] is None and args["genres_include"] == []
+    assert args["k"] == 10 and "hangovers" not in (args["query"] or "")
+    for what in dropped:
+        assert any(what in change for change in result.grounding), (what, result.grounding)
+
+
+def test_what_the_person_asked_for_is_kept_and_the_reader_fills_in_what_the_model_left_out(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"genres_exclude": ["Horror"], "year_min": 2000}), text("Newer picks.")]
+    result = make().turn("something like heat but newer, no horror", session_id="s1")
+    args = result.tool_calls[0]["args"]
+    assert args["like"] == [HEAT] and args["genres_exclude"] == ["Horror"]
+    assert args["year_min"] == 1996  # "newer than Heat (1995)", as the reader resolves it
+    assert all(item["item_id"] != HEAT for item in result.items)
+
+
+def test_a_follow_up_call_the_message_does_not_ask_for_is_dropped(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"like": ["Heat"]}), tool_call("explain_recommendation", {"item": "#1"})]
+    fake.fallback = text("Here are some.")
+    result = make().turn("films like heat", session_id="s1")
+    assert tools_of(result) == ["recommend"]
+    assert any("does not ask for" in change for change in result.grounding)
+
+
+def test_a_call_free_answer_that_invents_facts_falls_back(model: Any) -> None:
+    fake, make = model
+    fake.script = [text("You will love Titanic (1997), rated 4.9 by everyone.")]
+    result = make().turn("recommend me something like The Matrix", session_id="s1")
+    assert result.planner == "semantic" and tools_of(result) == ["recommend"]
+    assert any("without a tool" in n for n in result.notes)
+
+
+def test_a_closing_sentence_naming_facts_no_tool_returned_is_replaced_by_the_template(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("lookup_item", {"item": "The Matrix"}), text("The Matrix is great, and so is Titanic.")]
+    result = make().turn("tell me about The Matrix", session_id="s1")
+    assert result.reply.startswith("The Matrix (1999): Action, Sci-Fi, Thriller.")
+    assert any("not in the tool results" in n and "titanic" in n for n in result.notes)
+
+
+def test_numbers_count_as_facts_list_positions_too(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("lookup_item", {"item": "The Matrix"}), text("It is number 7 on my list.")]
+    result = make().turn("tell me about The Matrix", session_id="s1")
+    assert any("states 7" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("mode", ["500", "slow", "garbage", "die"])
+def test_a_failing_model_is_answered_by_the_fallback_within_the_bounded_wait(model: Any, mode: str) -> None:
+    fake, make = model
+    fake.mode = mode
+    agent = make()
+    start = time.perf_counter()
+    result = agent.turn("tell me about The Matrix", session_id="s1")
+    assert time.perf_counter() - start < 5.0
+    assert result.planner == "semantic" and tools_of(result) == ["lookup_item"]
+    assert "The Matrix (1999)" in result.reply
+    assert any("deterministic planner answered" in n for n in result.notes)
+
+
+def test_a_malformed_call_is_answered_by_the_fallback(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("lookup_item", "{'item': 25")]  # not JSON: no usable call comes of it
+    result = make().turn("tell me about The Matrix", session_id="s1")
+    assert result.planner == "semantic" and result.tool_calls == [{"name": "lookup_item", "args": {"item": MATRIX}}]
+    assert any("did not answer usably" in n for n in result.notes)
+
+
+def test_a_model_server_that_is_gone_is_answered_by_the_fallback(
+    make_agent: Callable[..., Agent], semantic_planner: Any
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    agent = make_agent(planner="llm", llm={**FAST, "backend": "openai", "base_url": url}, semantic=semantic_planner)
+    start = time.perf_counter()
+    result = agent.turn("tell me about The Matrix", session_id="s1")
+    assert time.perf_counter() - start < 5.0
+    assert "The Matrix (1999)" in result.reply and any("did not answer" in n for n in result.notes)
+
+
+def test_a_model_that_keeps_calling_is_stopped_at_the_round_limit(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("lookup_item", {"item": title}) for title in ("The Matrix", "Heat", "Alien", "Fargo")]
+    result = make(max_steps=2).turn("tell me about The Matrix, Heat, Alien and Fargo", session_id="s1")
+    assert [s["tool"] for s in result.steps] == ["lookup_item", "lookup_item"]
+    assert any("step limit" in n for n in result.notes)
+
+
+def test_the_turn_streams_its_planning_step_at_once_and_the_reply_token_by_token(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("lookup_item", {"item": "The Matrix"}), text("A classic of its kind.")]
+    agent = make()
+    start = time.perf_counter()
+    events = []
+    for event in agent.stream("tell me about The Matrix", session_id="s1"):
+        events.append((time.perf_counter() - start, event))
+    took, first = events[0]
+    assert isinstance(first, ToolStep) and first.name == "plan" and first.status == "pending" and took < 1.0
+    kinds = [type(e).__name__ for _, e in events]
+    assert kinds.index("ToolStep") < kinds.index("ReplyToken") < kinds.index("Final")
+    assert "".join(e.text for _, e in events if isinstance(e, ReplyToken)) == "A classic of its kind."
+    assert isinstance(events[-1][1], Final) and events[-1][1].result.reply.startswith("A classic of its kind.")
+
+
+def test_sessions_queue_for_the_one_model_and_fall_back_past_the_bounded_wait(
+    make_agent: Callable[..., Agent], semantic_planner: Any
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with serve_fake() as (fake, url):
+        fake.mode = "slow"  # each model answer takes 8 s; the turn gives up after timeout_s
+        llm = {"backend": "openai", "base_url": url, "timeout_s": 3.0, "queue_wait_s": 0.5}
+        agent = make_agent(planner="llm", llm=llm, semantic=semantic_planner)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first = pool.submit(agent.turn, "tell me about The Matrix", session_id="a")
+            time.sleep(0.3)
+            second = pool.submit(agent.turn, "tell me about Heat", session_id="b")
+            results = [first.result(timeout=20), second.result(timeout=20)]
+    assert any("busy" in n for n in results[1].notes)
+    assert all("deterministic planner" in " ".join(r.notes) for r in results)
+    assert agent.profile("a").last_looked_up == MATRIX and agent.profile("b").last_looked_up == HEAT
