@@ -35,4 +35,6 @@ def brief(outcome: ToolOutcome) -> str:
             return f"{out['description']}. Before: {before}. After: {after}."
         case "lookup_item":
             return render_outcome(outcome)[:400]
+        case "estimate_effect":
+            return render_outcome(outcome).split("\n")[0][:400]  # the estimate; the per-group rows are for the person
     return render_outcome(outcome)

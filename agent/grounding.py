@@ -37,8 +37,12 @@ INTENT_OF_TOOL = {
 }
 FILM_ARGS = ("like", "items", "item")
 REQUIRED_FILM = {"explain_recommendation": "item", "lookup_item": "item", "record_feedback": "item"}
-READER_WINS = ("year_min", "year_max", "k")  # slots the reader resolves exactly when it finds them
-COMPLETED = ("like", "genres_include", "genres_exclude", "year_min", "year_max", "k", "genre")
+READER_WINS = ("year_min", "year_max", "k", "question")  # slots the reader resolves exactly when it finds them
+COMPLETED = ("like", "genres_include", "genres_exclude", "year_min", "year_max", "k", "genre", "question")
+# A personal recommendation and a catalog search are one intent; the reader tells them apart by the
+# words ("search", "list", "find") and a small model does not.
+SAME_INTENT = {"search_items": "recommend", "recommend": "search_items"}
+CUED = ("what_if", "effect", "explain")  # intents a call needs the message's words for, whichever call it is
 NAMED = 88  # partial similarity at which a title or genre counts as written in the text (typos allowed)
 
 
@@ -62,6 +66,8 @@ class Support:
     text: str  # the message and earlier user turns, normalised
     films: frozenset[int]  # named in the text, or the session's own
     genres: frozenset[str]  # named (either way) in the text, or active filters
+    year_min: int | None  # the reader's year bounds for this message
+    year_max: int | None
     known_bounds: frozenset[int]  # year bounds of the session's last request
     k: int | None
     target: int | None  # the film "it" / "the first one" means
@@ -85,7 +91,8 @@ def support_for(
     reader_calls: Sequence[dict[str, Any]] = (),
 ) -> Support:
     """What the message (as the reader parsed and planned it), the earlier user turns and the session support."""
-    films = set(parsed.items()) | {m.item_id for text in earlier for m in linker.link(text, relaxed=True)}
+    # films the reader links in the message (also lower-case popular ones: "something like alien") or earlier
+    films = set(parsed.items()) | {m.item_id for text in (message, *earlier) for m in linker.link(text, relaxed=True)}
     films |= {*profile.liked, *profile.disliked, *profile.last_items}
     films |= {i for i in (profile.last_explained, profile.last_looked_up) if i is not None}
     last = profile.last_request or {}
@@ -98,6 +105,8 @@ def support_for(
         text=" ".join(normalize(t) for t in (message, *earlier)),
         films=frozenset(films),
         genres=frozenset(genres),
+        year_min=parsed.years.year_min,
+        year_max=parsed.years.year_max,
         known_bounds=frozenset(int(b) for b in bounds),
         k=parsed.k,
         target=next(iter(parsed.items()), None) or parsed.focus(),
@@ -138,12 +147,19 @@ class Grounder:
         out = Grounded([])
         for n, call in enumerate(calls):
             name = call["name"]
+            flavour = SAME_INTENT.get(name)
+            if not made and flavour in support.reader and name not in support.reader:
+                why = "asked to search the catalog" if flavour == "search_items" else "not asked to search"
+                out.changes.append(f"{name}: called as {flavour} ({why})")
+                args = {k: v for k, v in (call.get("args") or {}).items() if flavour == "recommend" or k != "like"}
+                name, call = flavour, {**call, "name": flavour, "args": args}
             if any(name == m["name"] and call["args"] == m["args"] for m in made):
                 out.changes.append(f"{name}: dropped (the same call already ran this turn)")
                 continue
             follow_on = bool(made) or n > 0
-            if follow_on and INTENT_OF_TOOL.get(name) not in support.cued:
-                out.changes.append(f"{name}: dropped (a follow-up call the message does not ask for)")
+            intent = INTENT_OF_TOOL.get(name)
+            if (follow_on or intent in CUED) and intent not in support.cued:
+                out.changes.append(f"{name}: dropped (the message does not ask for {intent})")
                 continue
             args, changes = self._arguments(name, dict(call.get("args") or {}), support, follow_on)
             if not follow_on:  # the reader reads this message, so it speaks to the turn's first call only
@@ -175,7 +191,8 @@ class Grounder:
             drop("genre", "no such genre was named")
         reader = support.reader.get(tool, {})
         for key in ("year_min", "year_max"):
-            if args.get(key) is not None and reader.get(key) is None and int(args[key]) not in support.known_bounds:
+            said = reader.get(key) is not None or getattr(support, key) is not None
+            if args.get(key) is not None and not said and int(args[key]) not in support.known_bounds:
                 drop(key, "no year was asked for")
         if "k" in args and support.k is None:
             drop("k", "no count was asked for")
@@ -203,7 +220,7 @@ class Grounder:
         changes = []
         for key in COMPLETED:
             want = reader.get(key)
-            if want in (None, [], ""):
+            if want in (None, [], "") or (key == "question" and want == "ate"):  # "ate" is only its default
                 continue
             have = args.get(key)
             if key in READER_WINS and have is not None and have != want:
@@ -241,8 +258,13 @@ class Grounder:
         position = list_position(str(ref))
         if position is not None:  # "#1": a position the message names, or the list a call before this one made
             return position in support.positions or follow_on
-        written = _written(parse_title(str(ref)).title, support.text)  # "Get Out (2017)" for "tell me about get out"
+        title = parse_title(str(ref)).title
+        # a title of two or more words written in the message ("tell me about get out"); a one-word one
+        # ("help", "up") only when the reader linked it, since it is usually an ordinary word
+        written = len(normalize(title).split()) >= 2 and _written(title, support.text)
         try:
-            return written or self.linker.resolve(str(ref), prefer=support.films) in support.films
-        except (TitleError, UnknownItemError):
+            return self.linker.resolve(str(ref), prefer=support.films) in support.films or written
+        except TitleError as exc:
+            return written and bool(exc.candidates)  # ambiguous: the tool will list the candidates
+        except UnknownItemError:
             return False

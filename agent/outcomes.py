@@ -43,5 +43,6 @@ def outcomes_of(messages: list[Any]) -> list[ToolOutcome]:
         else:
             error = art.get("error") if art is not None else str(msg.content)
             took = art.get("duration_s", 0.0) if art is not None else 0.0
-            outcomes.append(ToolOutcome(call["name"], call["args"], False, None, error, took, call["id"] or ""))
+            args = (art.get("args") if art is not None else None) or call["args"]  # resolved, if it got that far
+            outcomes.append(ToolOutcome(call["name"], args, False, None, error, took, call["id"] or ""))
     return outcomes

@@ -154,15 +154,17 @@ class TurnPlanner:
         if rounds >= self.max_steps:
             return {"messages": [AIMessage("")], "notes": [*notes, prompts.NOTE_STEP_LIMIT.format(n=rounds)]}
         answer = self.llm(self.messages(state), config)
+        message = _message(state)
+        reader = self.semantic.plan(message, state["profile"]).tool_calls if rounds == 0 else []
         if not answer.tool_calls:
             text = answer.content if isinstance(answer.content, str) else ""
-            if rounds == 0 and not self.checker.check(text, [], _message(state)).faithful:
+            if rounds == 0 and reader:  # a question about films, answered from the model's own memory
+                raise PlanRejected(f"it answered a request about films without a tool: {text[:80]!r}")
+            if rounds == 0 and not self.checker.check(text, [], message).faithful:
                 raise PlanRejected(f"it answered without a tool, naming facts no tool returned: {text[:80]!r}")
             return {"messages": [AIMessage(text)], **({} if rounds else {"intent": "chitchat", "planned_by": "llm"})}
-        message = _message(state)
         parsed = self.semantic.parse(message, state["profile"])
         earlier = [str(m.content) for m in state.get("context", []) if isinstance(m, HumanMessage)]
-        reader = self.semantic.plan(message, state["profile"]).tool_calls if rounds == 0 else []
         support = support_for(parsed, state["profile"], earlier, self.grounder.linker, message, reader)
         calls = [dict(call) for call in answer.tool_calls]
         grounded = self.grounder.ground(calls, support, made=calls_of(state["messages"]))

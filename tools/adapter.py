@@ -62,16 +62,18 @@ def make_tool(
 
     def run(config: RunnableConfig, **kwargs: Any) -> tuple[str, dict[str, Any]]:
         start = time.perf_counter()
+        called: dict[str, Any] = {}
         try:
             identity = identity_of(config)
             known = identity.known_films(resources.catalog)
             args = schema(**kwargs).resolved(resources, known, identity.last_items)
+            called = args.model_dump(mode="json")
             result = to_jsonable(fn(resources, identity, args))
         except WhyrecError as exc:
             took = time.perf_counter() - start
-            return f"error: {exc}", {"ok": False, "error": str(exc), "duration_s": took}
+            failed = {"ok": False, "error": str(exc), "duration_s": took}
+            return f"error: {exc}", {**failed, "args": called} if called else failed
         took = time.perf_counter() - start
-        called = args.model_dump(mode="json")
         artifact = {"ok": True, "output": result, "args": called, "duration_s": took}
         return json.dumps(result), artifact
 

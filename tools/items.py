@@ -76,9 +76,9 @@ class SearchResult(ToolResult):
 
 
 def search_items(resources: Resources, identity: Identity, args: SearchArgs) -> SearchResult:
-    """Find catalog items whose text matches a query, under optional genre and year filters.
+    """Search or list the catalog by words and filters, only when the person asks to search or list.
 
-    Not personalised; use recommend for suggestions for this person.
+    Not personalised: for suggestions to watch, use recommend.
     """
     catalog = resources.catalog
     constraints = args.constraints(catalog)

@@ -218,3 +218,38 @@ def test_sessions_queue_for_the_one_model_and_fall_back_past_the_bounded_wait(
     assert any("busy" in n for n in results[1].notes)
     assert all("deterministic planner" in " ".join(r.notes) for r in results)
     assert agent.profile("a").last_looked_up == MATRIX and agent.profile("b").last_looked_up == HEAT
+
+
+def test_a_search_the_person_did_not_ask_for_is_a_recommendation(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("search_items", {"genres_exclude": ["Comedy"]}), text("No comedies here.")]
+    result = make().turn("anything except comedies", session_id="s1")
+    assert tools_of(result) == ["recommend"] and result.tool_calls[0]["args"]["genres_exclude"] == ["Comedy"]
+    assert any("called as recommend" in change for change in result.grounding)
+
+
+@pytest.mark.parametrize(
+    ("message", "planned", "expected_tool"),
+    [
+        ("I already saw Fargo and loved it", tool_call("simulate_intervention", {"kind": "remove", "items": ["Fargo"]}),
+         "record_feedback"),  # a what-if nobody asked for
+        ("are you a robot?", tool_call("lookup_item", {"item": "Are you a robot? (2019)"}), None),  # no such film
+        ("help", tool_call("lookup_item", {"item": "Help!"}), None),  # an ordinary word, not the 1965 film
+    ],
+)  # fmt: skip
+def test_a_call_the_message_does_not_support_hands_the_turn_to_the_fallback(
+    model: Any, message: str, planned: dict[str, Any], expected_tool: str | None
+) -> None:
+    fake, make = model
+    fake.script = [planned]
+    result = make().turn(message, session_id="s1")
+    assert result.planner == "semantic"
+    assert (tools_of(result) or [None])[0] == expected_tool
+    assert any("no usable tool call" in n for n in result.notes)
+
+
+def test_the_effect_question_the_person_asked_wins_over_the_models_default(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("estimate_effect", {"question": "ate"}), text("It depends on the genre.")]
+    result = make().turn("how does the featuring effect vary by genre?", session_id="s1")
+    assert result.tool_calls[0]["args"]["question"] == "cate_genre"

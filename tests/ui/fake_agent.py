@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from whyrec.agent.runtime import AgentEvent, Final, ToolStep, TurnResult
+from whyrec.agent.runtime import AgentEvent, Final, ReplyToken, ToolStep, TurnResult
 from whyrec.agent.state import SessionProfile
 from whyrec.catalog.errors import UnknownUserError
 
@@ -76,6 +76,12 @@ class FakeAgent:
         text = message.lower()
         if "boom" in text:
             raise RuntimeError("a bug deep inside")
+        if text.startswith("hello"):  # a model writing its answer: tokens first, then the final reply
+            yield ToolStep(name="plan", title="Planning with a model", args={}, status="pending")
+            for piece in ("Hi", " there", ", friend"):
+                yield ReplyToken(text=piece)
+            yield Final(result=TurnResult(intent="chitchat", reply="Hi there, friend.", planner="llm"))
+            return
         if text.startswith("why"):
             name, args, output = "explain_recommendation", {"item_id": profile.last_items[0]}, self._explain(profile)
             result = TurnResult(intent="explain", reply=f"Without {output['removal'][0]['title']} it drops out.")

@@ -42,6 +42,13 @@ def test_a_turn_streams_the_step_pending_then_done_then_the_reply_and_cards(ui: 
     assert all(isinstance(v, type(gr.skip())) for v in updates[0][1:])  # the panel waits for the answer
 
 
+def test_the_models_words_stream_into_the_chat_then_the_reply_takes_their_place(ui: ChatUI) -> None:
+    updates = list(ui.chat("hello", [], "s-words"))
+    shown = [str(update[0][-1].content) for update in updates]
+    assert shown[:4] == ["Reading your message and choosing the tools.", "Hi", "Hi there", "Hi there, friend"]
+    assert shown[-1] == "Hi there, friend." and len(updates[-1][0]) == 2  # the planning step and the reply
+
+
 def test_why_whatif_and_effect_fill_and_select_their_tab(ui: ChatUI) -> None:
     turn(ui, "something like Heat")
     why = turn(ui, "why the first one?")[-1]
