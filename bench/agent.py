@@ -72,8 +72,7 @@ def run(
                     cases = load_cases(DATA / file)
                     report = evaluate_agent(
                         agent, cases, agent.resources.catalog, k, run_id=f"bench-{planner}-{name}",
-                        progress=(lambda done, total, n=name, p=planner: progress(f"{p} · {n}", done, total))
-                        if progress else None,
+                        progress=_labelled(progress, f"{planner} · {name}"),
                     )  # fmt: skip
                     rows.append(
                         {"set": name, "planner": planner, "cases": len(cases), "blind": name == BLIND,
@@ -82,6 +81,12 @@ def run(
             finally:
                 agent.close()
     return {"goals": GOALS, "rows": rows, "choice": choose(rows)}
+
+
+def _labelled(progress: Progress | None, label: str) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(label, done, total)
 
 
 def choose(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
