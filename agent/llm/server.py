@@ -4,11 +4,13 @@ Both speak the OpenAI protocol and return native ``tool_calls``, so the agent on
 URL. The embedded server is llama-cpp-python's OpenAI-compatible server, run as a child process on
 a free loopback port with whyrec's Qwen tool-call handler (:mod:`.chat_format`, registered by
 :mod:`.serve`) and the GGUF that ``whyrec prepare`` verified. The app waits for its health check,
-evaluates the fixed system prompt once (so the first turn does not pay for it), and stops it on exit.
+evaluates the fixed system prompt once (so the first turn does not pay for it), and stops it on exit;
+the server also stops by itself if whyrec is killed (:mod:`.serve` watches its parent), so none outlives it.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -67,6 +69,7 @@ class LlamaServer:
         self.n_ctx, self.threads, self.startup_timeout_s = n_ctx, threads, startup_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None  # the server's output, shown when it fails to start
+        atexit.register(self.stop)  # a normal exit stops it; serve.py's parent watch covers a kill
 
     @property
     def base_url(self) -> str:
@@ -87,7 +90,10 @@ class LlamaServer:
         """Start the server and wait for its health check; LLMServerError (with its log) if it fails."""
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server; closed in stop)
         self._process = subprocess.Popen(
-            self.command(), stdout=self._log, stderr=subprocess.STDOUT, env=os.environ.copy()
+            self.command(),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
         )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
