@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from whyrec.agent.outcomes import ToolOutcome
-from whyrec.agent.respond import label, render_outcome
+from whyrec.agent.templates import label, render_outcome
 
 LISTED = 5  # films named in a list brief: enough to chain a call on, few prompt tokens
 

@@ -2,7 +2,10 @@
 
 All models fit on the catalog's training split; hyper-parameters (EASE's λ, ItemKNN's neighbours,
 LightGCN's early stopping) are chosen on the validation split; the test split is ranked against all
-items with the user's training and validation items masked. LightGCN runs once per seed; the
+items with the user's training and validation items masked. Both LightGCNs run: the served one
+(users propagated from their edges by default, which every counterfactual relies on) and the other
+user design, so what explainability costs or gains is visible; EASE runs on the binary matrix and
+on the same rating weights LightGCN's BPR sees. LightGCN runs once per seed; the
 baselines are deterministic, so they run once (their std is 0 by construction). NDCG@20 is also
 broken down by user-activity quartile (training items per user), which shows where LightGCN trails
 EASE: on the lightest and the heaviest users.
@@ -152,11 +155,17 @@ def run_benchmark(
     valid = Interactions.from_frame(catalog, catalog.split.valid).matrix
     test = Interactions.from_frame(catalog, catalog.split.test).matrix
     quartile, cuts = activity_quartiles(train)
+    other = "learned" if config.ranker.users == "propagated" else "propagated"
+    variant = config.ranker.model_copy(update={"users": other})
+    lightgcns = [("LightGCN", config.ranker), (f"LightGCN ({other} users)", variant)]
     plan: list[tuple[str, list[tuple[Recommender, int]]]] = [
-        ("LightGCN", [(LightGCNModel(config.ranker), config.ranker.seed + s) for s in range(seeds)]),
+        (name, [(LightGCNModel(c, name), c.seed + s) for s in range(seeds)]) for name, c in lightgcns
+    ]
+    plan += [
         ("MostPopular", [(MostPopular(), 0)]),
         ("ItemKNN", [(ItemKNN(), 0)]),
         ("EASE", [(EASE(), 0)]),
+        ("EASE (ratings)", [(EASE(rating_offset=config.ranker.rating_offset), 0)]),
     ]
     task: Any = progress.add_task("bench ranker", total=sum(len(r) for _, r in plan), info="") if progress else None
     models: dict[str, Any] = {}
@@ -170,7 +179,7 @@ def run_benchmark(
                 progress.advance(task)
         models[name] = summarise(results)
         models[name]["chosen"] = chosen_hyperparameters(runs[-1][0])
-    baselines = [n for n in models if n != "LightGCN"]
+    baselines = [n for n in models if not n.startswith("LightGCN")]
     ratios = {}
     for metric in METRICS:
         pick = max if HIGHER_IS_BETTER[metric] else min
@@ -182,7 +191,7 @@ def run_benchmark(
         "lightgcn_config": config.ranker.model_dump(mode="json"),
         "models": models,
         "lightgcn_vs_best_baseline": ratios,
-        "goal_beat_ease_ndcg@20": models["LightGCN"]["ndcg@20"] >= models["EASE"]["ndcg@20"],
+        "goal_beat_ease_ndcg@20": models["LightGCN"]["ndcg@20"] >= models["EASE (ratings)"]["ndcg@20"],
     }
     lightgcn = plan[0][1][-1][0]
     assert isinstance(lightgcn, LightGCNModel)
@@ -257,4 +266,4 @@ def print_report(report: dict[str, Any]) -> None:
             speed.add_row(kind.replace("_", " "), *cells, f"p95 ≤ {row['goal_ms']:.0f}: {ok}")
         console.print(speed)
     verdict = "meets" if report["goal_beat_ease_ndcg@20"] else "misses"
-    console.print(f"LightGCN {verdict} the goal NDCG@20 ≥ EASE's")
+    console.print(f"LightGCN {verdict} the goal NDCG@20 ≥ the rating-aware EASE's")

@@ -129,16 +129,22 @@ class Constraints:
         return replace(self, exclude_ids=tuple(dict.fromkeys([*self.exclude_ids, *extra])))
 
     def describe(self) -> list[str]:
-        """Human-readable statements of each active constraint, used as reasons ("genre: Comedy")."""
+        """Each active constraint as a person would say it ("only Comedy", "no Horror", "from 1996 on")."""
         parts: list[str] = []
         if self.genres_include:
-            parts.append("genre: " + " + ".join(self.genres_include))
+            parts.append("only " + " and ".join(self.genres_include))
         if self.genres_exclude:
-            parts.append("not " + ", ".join(self.genres_exclude))
+            parts.append("no " + _either(self.genres_exclude))
         if self.year_min is not None and self.year_max is not None:
-            parts.append(f"year {self.year_min}–{self.year_max}")
+            parts.append(f"from {self.year_min} to {self.year_max}" if self.year_min != self.year_max else
+                         f"from {self.year_min}")  # fmt: skip
         elif self.year_min is not None:
-            parts.append(f"year ≥ {self.year_min}")
+            parts.append(f"from {self.year_min} on")
         elif self.year_max is not None:
-            parts.append(f"year ≤ {self.year_max}")
+            parts.append(f"up to {self.year_max}")
         return parts
+
+
+def _either(names: tuple[str, ...]) -> str:
+    """ "Horror", "Horror or Musical", "Horror, Musical or War"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]

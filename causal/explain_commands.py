@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 
 def show_explanation(e: Explanation) -> None:
     out = Console()
-    if e.found:
+    if e.found and e.verified:
         titles = [r.title for r in e.removal]
         names = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
         out.print(
-            f"Without your ratings of {names}, {e.title} falls from #{e.rank_before} to #{e.rank_after} (verified)."
+            f"Without your ratings of {names}, {e.title} falls from #{e.rank_before} to "
+            f"{f'#{e.rank_after}' if e.rank_after else 'out of the top 50'} (verified by an independent recomputation)."
         )
     else:
         out.print(
@@ -64,22 +65,20 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
         """Why an item is recommended: the smallest verified set of ratings without which it leaves the top-k."""
-        from whyrec.causal.counterfactual import explain as run_explain
+        from whyrec.catalog.index import ItemIndex
+        from whyrec.causal.removal_search import ShownList, explain_shown
+        from whyrec.causal.verify import verify
         from whyrec.ranker.scoring import Ranker
 
         config: AppConfig = ctx.obj
         who = user_ref(user, liked, disliked)
         catalog = load(config)
-        s = config.causal
-        result = run_explain(
-            Ranker.load(config, catalog),
-            who,
-            item,
-            k=k,
-            max_size=s.explain_max_size,
-            beam=s.explain_beam,
-            m=s.influences_shown,
+        ranker, index = Ranker.load(config, catalog), ItemIndex.open(config, catalog)
+        s, shown = config.causal, ShownList(k=k, config=config.hybrid)
+        found = explain_shown(
+            ranker, index, who, item, shown, max_size=s.explain_max_size, beam=s.explain_beam, m=s.influences_shown
         )
+        result = verify(ranker, index, who, shown, found)
         if as_json:
             print_json(asdict(result))
         else:
@@ -128,12 +127,14 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     ) -> None:
         """Validity, size and speed of verified counterfactuals next to 'similar items' and random sets."""
         from whyrec.bench.explain import run
+        from whyrec.catalog.index import ItemIndex
         from whyrec.ranker.scoring import Ranker
 
         config: AppConfig = ctx.obj
         catalog = load(config)
         s = config.causal
-        report = run(Ranker.load(config, catalog), n_pairs=pairs, k=s.explain_k, max_size=s.explain_max_size, seed=seed)
+        ranker, index = Ranker.load(config, catalog), ItemIndex.open(config, catalog)
+        report = run(ranker, index, n_pairs=pairs, k=s.explain_k, max_size=s.explain_max_size, seed=seed)
         if as_json:
             print_json(report)
             return

@@ -179,10 +179,11 @@ def policy(log: ExposureLog, genre: str, *, config: CausalConfig | None = None) 
     truth = log.truth.policy_extra_watches.get(genre) if log.truth else None
     row = GroupEffect(genre, est.n, float(part[log.treatment].mean()), est.value, est.ci_low, est.ci_high, est.naive,
                       truth / unfeatured if truth is not None and unfeatured else None)  # fmt: skip
-    facts = [
-        f"featuring every {genre} impression would feature {unfeatured} more of {len(part)} impressions",
-        f"expected extra watches: {est.value * unfeatured:.0f} (95% CI {est.ci_low * unfeatured:.0f} to "
-        f"{est.ci_high * unfeatured:.0f}), i.e. {est.value:+.3f} per newly featured impression",
+    facts = [  # the answer first
+        f"featuring every {genre} impression would bring about {est.value * unfeatured:.0f} extra watches "
+        f"(95% CI {est.ci_low * unfeatured:.0f} to {est.ci_high * unfeatured:.0f}), "
+        f"{est.value:+.3f} per newly featured impression",
+        f"it would feature {unfeatured} more of the {len(part)} {genre} impressions",
         "estimated as the effect on the impressions not featured today (AIPW, ATC)",
     ]
     if truth is not None:

@@ -42,6 +42,7 @@ class Explanation:
     influences: tuple[Influence, ...]
     max_size: int
     history_size: int
+    history: Literal["ratings", "chat"] = "ratings"  # the person's MovieLens ratings, or films named in the chat
 
 
 @dataclass(frozen=True)

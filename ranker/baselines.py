@@ -92,15 +92,29 @@ class ItemKNN:
 
 
 class EASE:
-    """EASE^R on the items that occur in training (the others score zero); λ tuned on validation."""
+    """EASE^R on the items that occur in training (the others score zero); λ tuned on validation.
 
-    name = "EASE"
-    grid = (100.0, 200.0, 400.0, 800.0)
+    With ``rating_offset`` it sees what LightGCN's weighted BPR sees: each positive weighs
+    ``rating - rating_offset``, rescaled to mean 1 (a 5-star film twice a 4-star one).
+    """
+
+    grid = (50.0, 100.0, 150.0, 200.0, 300.0, 400.0, 600.0, 800.0)
+
+    def __init__(self, rating_offset: float | None = None) -> None:
+        self.rating_offset = rating_offset
+        self.name = "EASE" if rating_offset is None else "EASE (ratings)"
+
+    def _matrix(self, train: Interactions) -> sp.csr_matrix:
+        if self.rating_offset is None or train.ratings is None:
+            return train.matrix
+        weight = train.ratings.astype(np.float64) - self.rating_offset
+        weight = (weight / weight.mean()).astype(np.float32)
+        return sp.csr_matrix((weight, (train.users, train.items)), shape=train.matrix.shape)
 
     def fit(self, train: Interactions, valid: sp.csr_matrix | None, seed: int) -> None:
-        self.matrix = train.matrix
+        self.matrix = self._matrix(train)
         self.active = np.flatnonzero(np.bincount(train.items, minlength=train.n_items) > 0)
-        x = train.matrix[:, self.active]
+        x = self.matrix[:, self.active]
         gram = (x.T @ x).toarray().astype(np.float32)
         best: tuple[float, float, np.ndarray] | None = None
         for lam in self.grid if valid is not None else (self.grid[1],):
@@ -132,10 +146,8 @@ class EASE:
 class LightGCNModel:
     """PyG LightGCN trained with BPR (:mod:`whyrec.ranker.train`), in the baselines' interface."""
 
-    name = "LightGCN"
-
-    def __init__(self, config: RankerConfig) -> None:
-        self.config = config
+    def __init__(self, config: RankerConfig, name: str = "LightGCN") -> None:
+        self.config, self.name = config, name
 
     def fit(self, train: Interactions, valid: sp.csr_matrix | None, seed: int) -> None:
         self.result: TrainResult = train_lightgcn(train, self.config.model_copy(update={"seed": seed}), valid=valid)

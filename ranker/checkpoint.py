@@ -22,7 +22,7 @@ from whyrec.ranker.model import build_lightgcn
 
 ARTIFACT = "ranker"
 WEIGHTS = "lightgcn.pt"
-FORMAT = 2  # bump when the checkpoint layout or the graph definition changes
+FORMAT = 3  # bump when the checkpoint layout or the graph definition changes (3: served on all positives)
 
 
 @dataclass(frozen=True)

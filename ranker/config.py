@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -13,6 +15,11 @@ class RankerConfig(BaseModel):
     then weighing positives by their rating and decaying the learning rate when validation stalls.
     """
 
+    users: Literal["propagated", "learned"] = Field(
+        "learned",
+        description="propagated: every user's layer-0 embedding is zero, so a user is only their edges (fold-in for "
+        "everyone, and removing a rating always moves the scores); learned: a free embedding per user",
+    )
     dim: int = Field(64, ge=4, le=1024, description="embedding size")
     layers: int = Field(3, ge=1, le=8, description="propagation layers")
     lr: float = Field(0.01, gt=0, le=1, description="Adam learning rate")

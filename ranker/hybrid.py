@@ -22,15 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
 from whyrec.catalog.constraints import Constraints
-from whyrec.catalog.index import ItemIndex
 from whyrec.catalog.model import Catalog
 from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig
 from whyrec.ranker.scoring import EMPTY_PROFILE_FALLBACK, Profile, Ranker, UserRef
+
+TASTE_STRONG = 0.5  # normalised GCN score from which "people with your taste rate it highly" is said
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class HybridItem:
     score: float  # the blend, in [0, 1]
     semantic: float | None  # cosine similarity (None when there was no query and no liked item)
     gcn: float | None  # raw LightGCN score
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # in words, from facts: the closest liked film and what they share, taste
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,24 @@ def _normalise(values: np.ndarray) -> np.ndarray:
     return np.ones_like(values) if high - low < 1e-12 else (values - low) / (high - low)
 
 
+class Retriever(Protocol):
+    """What the pipeline asks of the item index (:class:`ItemIndex`, or a memo of it for many variants)."""
+
+    def search(self, query: str, k: int = 10, *, constraints: Constraints = ...) -> list[Any]: ...
+    def more_like(self, item_ids: Sequence[int], k: int = 10, *, constraints: Constraints = ...) -> list[Any]: ...
+    def encode(self, text: str) -> np.ndarray: ...
+    def vectors(self, item_ids: Sequence[int]) -> np.ndarray: ...
+
+
+def gcn_scores(ranker: Ranker, user: UserRef, like_ids: Sequence[int]) -> np.ndarray:
+    """The LightGCN score of every item with the liked items folded in as the user's edges."""
+    history = set(ranker.history(user).tolist())
+    return ranker.all_scores(user, add=[i for i in like_ids if i not in history]).astype(np.float64)
+
+
 def hybrid_recommend(
     ranker: Ranker,
-    index: ItemIndex,
+    index: Retriever,
     user: UserRef,
     *,
     query: str | None = None,
@@ -74,8 +91,13 @@ def hybrid_recommend(
     constraints: Constraints = Constraints(),
     k: int = 10,
     config: HybridConfig = HybridConfig(),
+    gcn_all: np.ndarray | None = None,
 ) -> HybridResult:
-    """The top-``k`` items for ``user`` matching ``query``/``like_ids`` under hard ``constraints``."""
+    """The top-``k`` items for ``user`` matching ``query``/``like_ids`` under hard ``constraints``.
+
+    ``gcn_all`` is :func:`gcn_scores` computed already (a counterfactual search batches them, and its
+    verification computes them with another propagation).
+    """
     catalog = ranker.catalog
     if k < 1:
         raise WhyrecError(f"k must be at least 1 (got {k})")
@@ -96,7 +118,8 @@ def hybrid_recommend(
         retrieved.update((h.item_id, None) for h in index.more_like(liked, n, constraints=hidden))
     pool = dict(retrieved)
     history = set(ranker.history(user).tolist())
-    gcn_all = ranker.all_scores(user, add=[i for i in liked if i not in history]).astype(np.float64)
+    if gcn_all is None:
+        gcn_all = gcn_scores(ranker, user, liked)
     positions = np.flatnonzero(allowed)
     top = positions[np.lexsort((positions, -gcn_all[positions]))[:n]]
     pool.update((int(catalog.item_ids[p]), None) for p in top)
@@ -125,14 +148,18 @@ def hybrid_recommend(
     fallback = None
     if isinstance(user, Profile) and not history and not liked:
         fallback = EMPTY_PROFILE_FALLBACK
-    met = valid.describe()
+    taste = _normalise(gcn)
+    closest = _closest(index, ids[order], liked)
     results = []
-    for j in order:
+    for j, near in zip(order, closest, strict=True):
         item = catalog.item(int(ids[j]))
         sem = None if semantic is None else float(semantic[j])
-        reasons = [_semantic_reason(sem, text, liked, catalog), _gcn_reason(float(gcn[j]), fallback)]
-        if met:
-            reasons.append("meets " + "; ".join(met))
+        reasons = [
+            _because(item, catalog, near) if near is not None else "",
+            f"fits “{text}”" if text and not liked else "",
+            _taste_reason(float(taste[j]), fallback),
+        ]
+        reasons = [r for r in reasons if r] or ["a good fit for your taste"]  # it is there by the GCN, then
         results.append(
             HybridItem(
                 item_id=item.item_id,
@@ -142,7 +169,7 @@ def hybrid_recommend(
                 score=float(blend[j]),
                 semantic=sem,
                 gcn=float(gcn[j]),
-                reasons=tuple(r for r in reasons if r),
+                reasons=tuple(reasons),
             )
         )
     note = None
@@ -151,7 +178,7 @@ def hybrid_recommend(
     return HybridResult(tuple(results), k, note=note, fallback=fallback)
 
 
-def _semantic(index: ItemIndex, ids: np.ndarray, text: str, liked: list[int]) -> np.ndarray | None:
+def _semantic(index: Retriever, ids: np.ndarray, text: str, liked: list[int]) -> np.ndarray | None:
     """Cosine similarity of each candidate to the query and/or the liked items' centroid (their mean)."""
     targets = []
     if text:
@@ -165,22 +192,30 @@ def _semantic(index: ItemIndex, ids: np.ndarray, text: str, liked: list[int]) ->
     return (vectors @ np.stack(targets).T).mean(axis=1).astype(np.float64)
 
 
-def _semantic_reason(sem: float | None, text: str, liked: list[int], catalog: Catalog) -> str:
-    if sem is None:
-        return ""
-    targets = []
-    if text:
-        targets.append(f"“{text}”")
-    if liked:
-        names = ", ".join(catalog.item(i).label for i in liked[:3]) + (" …" if len(liked) > 3 else "")
-        targets.append(f"items like {names}")
-    return f"semantic match {sem:.2f} to {' and '.join(targets)}"
+def _closest(index: Retriever, ids: np.ndarray, liked: list[int]) -> list[int | None]:
+    """For each item, the liked film its text is closest to (None without liked films)."""
+    if not liked or not len(ids):
+        return [None] * len(ids)
+    similarity = index.vectors(ids.tolist()) @ index.vectors(liked).T
+    return [int(liked[int(k)]) for k in similarity.argmax(axis=1)]
 
 
-def _gcn_reason(score: float, fallback: str | None) -> str:
+def _because(item: Any, catalog: Catalog, liked_id: int) -> str:
+    """ "because you liked Heat: also a crime thriller, with heist in common" (genres and tags they share)."""
+    other = catalog.item(liked_id)
+    genres = [g.lower() for g in item.genres if g in other.genres][:2]
+    tags = [t for t in item.tags if t in set(other.tags)][:2]
+    shared = (f"also {' and '.join(genres)}" if genres else "") + (
+        f"{', with ' if genres else 'with '}{' and '.join(tags)} in common" if tags else ""
+    )
+    return f"because you liked {other.title}" + (f": {shared}" if shared else "")
+
+
+def _taste_reason(taste: float, fallback: str | None) -> str:
+    """What the GCN score means, in words: ``taste`` is it normalised over the candidates (1 = the best)."""
     if fallback:
-        return f"no taste profile yet: ranked by {fallback.split(' (')[0]} ({score:.2f})"
-    return f"GCN personal score {score:.2f}"
+        return "popular with everyone (you have not told me your taste yet)"
+    return "people with your taste rate it highly" if taste >= TASTE_STRONG else ""
 
 
 def _describe(valid: Constraints) -> str:

@@ -35,13 +35,19 @@ EMPTY_PROFILE_FALLBACK = "popularity (empty profile)"
 
 @dataclass(frozen=True)
 class Profile:
-    """A chat user known only by what they said (fold-in)."""
+    """A person with what they told this session: a chat user (fold-in), or a MovieLens user (``user_id``).
+
+    A chat user's edges are their liked items. A MovieLens user's edges are their graph edges, plus
+    the items they liked here, minus the ones they disliked here: a thumbs-up or -down changes the
+    graph the next list is computed on, exactly as an intervention does.
+    """
 
     liked: tuple[int, ...] = ()
     disliked: tuple[int, ...] = ()
+    user_id: int | None = None
 
 
-UserRef = int | Profile  # int = MovieLens userId
+UserRef = int | Profile  # int = MovieLens userId, as the graph has them
 
 
 @dataclass(frozen=True)
@@ -80,32 +86,39 @@ class Ranker:
 
     @classmethod
     def from_model(cls, catalog: Catalog, model: LightGCN, train_edges: Interactions | None = None) -> Ranker:
-        """A ranker over ``train_edges`` (default: the catalog's training split)."""
+        """A ranker over ``train_edges`` (default: the catalog's training split, as the benchmarks use)."""
         graph = train_edges if train_edges is not None else Interactions.from_frame(catalog, catalog.split.train)
         return cls(catalog, model, graph)
 
     @classmethod
     def load(cls, config: AppConfig, catalog: Catalog) -> Ranker:
-        """The model `whyrec prepare` trained; ArtifactError if missing or built from another catalog."""
+        """The served model `whyrec prepare` trained, over every positive; ArtifactError if missing or stale."""
         from whyrec.ranker.checkpoint import load_checkpoint
 
         checkpoint = load_checkpoint(config.home_dir, catalog)
-        return cls.from_model(catalog, checkpoint.model)
+        return cls.from_model(catalog, checkpoint.model, Interactions.from_frame(catalog, catalog.positives))
 
     # --- who the user is -------------------------------------------------------------------------
 
     def history(self, user: UserRef) -> np.ndarray:
-        """Item ids that are this user's edges in the graph (a profile's liked items)."""
+        """Item ids that are this user's edges (a chat profile's liked items; a MovieLens user's, edited)."""
         return self.catalog.item_ids[self._edges(user)]
 
     def seen(self, user: UserRef) -> np.ndarray:
-        """Item ids hidden by ``exclude_seen``: everything a known user rated; a profile's liked and disliked."""
+        """Item ids hidden by ``exclude_seen``: everything a known user rated, and a profile's liked and disliked."""
+        told: np.ndarray = np.zeros(0, dtype=np.int64)
         if isinstance(user, Profile):
             self._check_profile(user)
-            return np.unique(np.asarray(user.liked + user.disliked, dtype=np.int64))
+            told = np.asarray(user.liked + user.disliked, dtype=np.int64)
+            if user.user_id is None:
+                return np.unique(told)
         m = self._rated
-        row = self.catalog.user_index(int(user))
-        return self.catalog.item_ids[m.indices[m.indptr[row] : m.indptr[row + 1]]]
+        row = self.catalog.user_index(_member(user))
+        return np.union1d(self.catalog.item_ids[m.indices[m.indptr[row] : m.indptr[row + 1]]], told)
+
+    def node(self, user: UserRef) -> int:
+        """The user's node in the graph: their own for a MovieLens user, the guest for a chat user."""
+        return self._node(user)
 
     # --- scores ----------------------------------------------------------------------------------
 
@@ -119,14 +132,14 @@ class Ranker:
         A profile left with no edges scores items by training popularity (see :meth:`recommend`).
         """
         node, start = self._node(user), self._edges(user)
-        in_graph = start if not isinstance(user, Profile) else np.zeros(0, dtype=np.int64)  # the guest is isolated
+        in_graph = self._graph_edges(node)  # the guest is isolated: it has none
         out = np.empty((len(variants), self.catalog.n_items), dtype=np.float32)
         pending: list[tuple[int, np.ndarray]] = []
         for row, (remove, add) in enumerate(variants):
             edges = self._apply(start, remove, add)
-            if isinstance(user, Profile) and len(edges) == 0:
+            if node == self.graph.guest and len(edges) == 0:
                 out[row] = self._popularity
-            elif not isinstance(user, Profile) and np.array_equal(edges, in_graph):
+            elif node != self.graph.guest and np.array_equal(edges, in_graph):
                 out[row] = self._base_scores(node)
             else:
                 pending.append((row, edges))
@@ -173,7 +186,7 @@ class Ranker:
             ScoredItem(item_id=int(self.catalog.item_ids[p]), score=float(scores[p]), rank=r)
             for r, p in enumerate(top, start=1)
         )
-        empty = isinstance(user, Profile) and len(self._apply(self._edges(user), remove, add)) == 0
+        empty = self._node(user) == self.graph.guest and len(self._apply(self._edges(user), remove, add)) == 0
         return Ranking(items=items, fallback=EMPTY_PROFILE_FALLBACK if empty else None)
 
     # --- internals -------------------------------------------------------------------------------
@@ -185,17 +198,23 @@ class Ranker:
             raise WhyrecError(f"items {both} are both liked and disliked; each item can be one or the other")
 
     def _node(self, user: UserRef) -> int:
-        if isinstance(user, Profile):
+        if isinstance(user, Profile) and user.user_id is None:
             return self.graph.guest
-        return self.catalog.user_index(int(user))
+        return self.catalog.user_index(_member(user))
+
+    def _graph_edges(self, node: int) -> np.ndarray:
+        """Item positions of a node's edges in the graph (none for the guest)."""
+        if node == self.graph.guest:
+            return np.zeros(0, dtype=np.int64)
+        return self.graph.items[self._starts[node] : self._starts[node + 1]]
 
     def _edges(self, user: UserRef) -> np.ndarray:
-        """Item positions of the user's edges: graph edges of a known user, a profile's liked items."""
-        if isinstance(user, Profile):
-            self._check_profile(user)
-            return np.unique(self.catalog.item_index(user.liked))
-        node = self.catalog.user_index(int(user))
-        return self.graph.items[self._starts[node] : self._starts[node + 1]]
+        """Item positions of the user's edges: a known user's (as edited this session), a chat user's likes."""
+        node = self._node(user)
+        if not isinstance(user, Profile):
+            return self._graph_edges(node)
+        self._check_profile(user)
+        return self._apply(self._graph_edges(node), user.disliked, user.liked)
 
     def _apply(self, base: np.ndarray, remove: Sequence[int], add: Sequence[int]) -> np.ndarray:
         removed = self.catalog.item_index(remove)
@@ -230,3 +249,8 @@ class Ranker:
         m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
         m.sort_indices()
         return m
+
+
+def _member(user: UserRef) -> int:
+    """The MovieLens user id behind ``user`` (a plain id, or a profile with ``user_id``)."""
+    return int(user.user_id) if isinstance(user, Profile) and user.user_id is not None else int(user)  # type: ignore[arg-type]

@@ -45,14 +45,25 @@ class TrainResult:
     epochs_run: int
     seconds: float
     history: list[dict[str, float]] = field(default_factory=list)
+    schedule: list[float] = field(default_factory=list)  # the learning rate of each epoch behind the kept weights
 
 
 def new_model(graph: Interactions, config: RankerConfig) -> LightGCN:
-    """A seeded LightGCN over the graph's users, items and the guest node (whose layer-0 row is zero)."""
+    """A seeded LightGCN over the graph's users, items and the guest node (whose layer-0 row is zero).
+
+    With ``users="propagated"`` every user's layer-0 row is zero too, and stays zero (its gradient is
+    masked): a user's representation is then only the propagation of their items, as a fold-in
+    profile's is, so every score is a function of the user's own history (and of the graph).
+    """
     torch.manual_seed(config.seed)
     model = build_lightgcn(graph.n_nodes, config.dim, config.layers)
+    zero = torch.zeros(graph.n_nodes, 1, dtype=torch.bool)
+    zero[graph.guest] = True
+    if config.users == "propagated":
+        zero[: graph.n_users] = True
     with torch.no_grad():
-        model.embedding.weight[graph.guest].zero_()
+        model.embedding.weight[zero[:, 0]] = 0.0
+    model.embedding.weight.register_hook(lambda grad: grad.masked_fill(zero, 0.0))
     return model
 
 
@@ -131,22 +142,30 @@ def train_lightgcn(
     config: RankerConfig,
     *,
     valid: sp.csr_matrix | None = None,
+    schedule: list[float] | None = None,
     progress: Progress | None = None,
     description: str = "training LightGCN",
 ) -> TrainResult:
     """Train on ``graph``'s edges; with ``valid`` keep the epoch with the best NDCG@20, decay the learning
-    rate when it stalls and stop early."""
+    rate when it stalls and stop early. ``schedule`` (a validated run's ``schedule``) replays that run's
+    epochs and learning rates instead, with no validation: how the served model learns every positive."""
     start = time.perf_counter()
     model = new_model(graph, config)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    epochs = len(schedule) if schedule is not None else config.epochs
+    path: list[float] = []  # learning rates of the epochs that made the current weights
+    best_path: list[float] = []
     rng = np.random.default_rng(config.seed)
     adjacency = graph.adjacency
     weights = rating_weights(graph, config)
-    task: Any = progress.add_task(description, total=config.epochs, info="") if progress else None
+    task: Any = progress.add_task(description, total=epochs, info="") if progress else None
     best: tuple[float, int, dict[str, torch.Tensor]] | None = None
     history: list[dict[str, float]] = []
     stale, epoch, drops = 0, 0, 0
-    for epoch in range(1, config.epochs + 1):
+    for epoch in range(1, epochs + 1):
+        if schedule is not None:
+            for group in optimizer.param_groups:
+                group["lr"] = schedule[epoch - 1]
         model.train()
         order = rng.permutation(len(graph))
         users, items = graph.users[order], graph.items[order]
@@ -167,12 +186,14 @@ def train_lightgcn(
             optimizer.step()
             total += float(loss.detach()) * len(u)
         row: dict[str, float] = {"epoch": epoch, "loss": total / len(users), "lr": optimizer.param_groups[0]["lr"]}
+        path.append(row["lr"])
         info = f"loss {row['loss']:.4f}  lr {row['lr']:.0e}"
-        if valid is not None and (epoch % config.eval_every == 0 or epoch == config.epochs):
+        if valid is not None and (epoch % config.eval_every == 0 or epoch == epochs):
             model.eval()
             row["valid_ndcg@20"] = ndcg = validation_ndcg(model, graph, valid)
             if best is None or ndcg > best[0]:
                 best, stale = (ndcg, epoch, copy.deepcopy(model.state_dict())), 0
+                best_path = list(path)
             else:
                 stale += 1
             info += f"  valid ndcg@20 {ndcg:.4f} (best {best[0]:.4f} @ {best[1]})"
@@ -183,6 +204,7 @@ def train_lightgcn(
             if drops == config.lr_drops:
                 break
             model.load_state_dict(best[2])  # restart from the best weights with smaller steps
+            path = list(best_path)
             for group in optimizer.param_groups:
                 group["lr"] *= config.lr_decay
             stale, drops = 0, drops + 1
@@ -197,4 +219,5 @@ def train_lightgcn(
         epochs_run=epoch,
         seconds=time.perf_counter() - start,
         history=history,
+        schedule=best_path if best is not None else path,
     )

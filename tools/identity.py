@@ -40,10 +40,14 @@ class Identity:
 
     @property
     def user(self) -> UserRef:
-        """The ranker's view of this person: a MovieLens id, or a fold-in profile."""
-        if self.user_id is not None:
+        """The ranker's view of this person: a MovieLens user with what they told this session, or a fold-in profile.
+
+        A MovieLens user's thumbs-up adds an edge to the graph and a thumbs-down removes one (see
+        :class:`whyrec.ranker.scoring.Profile`), so the next list is computed on their feedback.
+        """
+        if self.user_id is not None and not (self.liked or self.disliked):
             return self.user_id
-        return Profile(liked=self.liked, disliked=self.disliked)
+        return Profile(liked=self.liked, disliked=self.disliked, user_id=self.user_id)
 
     def known_films(self, catalog: Catalog) -> set[int]:
         """Films this person has met: a title that could mean several films means one of these."""

@@ -56,12 +56,25 @@ class ItemFacts(ToolResult):
 
 
 class ItemOut(ItemFacts):
-    score: float
-    reasons: list[str] = Field(default_factory=list)
+    score: float  # the blend the list is ordered by, in [0, 1]
+    reasons: list[str] = Field(default_factory=list)  # in words, built from facts; no scores
+    semantic: float | None = None  # cosine similarity to the request's words / liked films
+    gcn: float | None = None  # the LightGCN score
 
 
-def item_out(catalog: Catalog, item_id: int, score: float, reasons: tuple[str, ...] | list[str] = ()) -> ItemOut:
-    return ItemOut(**ItemFacts.of(catalog.item(item_id)), score=round(float(score), 4), reasons=list(reasons))
+def item_out(
+    catalog: Catalog,
+    item_id: int,
+    score: float,
+    reasons: tuple[str, ...] | list[str] = (),
+    semantic: float | None = None,
+    gcn: float | None = None,
+) -> ItemOut:
+    rounded = [None if v is None else round(float(v), 4) for v in (semantic, gcn)]
+    return ItemOut(
+        **ItemFacts.of(catalog.item(item_id)), score=round(float(score), 4), reasons=list(reasons),
+        semantic=rounded[0], gcn=rounded[1],
+    )  # fmt: skip
 
 
 class SearchArgs(ConstraintArgs):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pydantic import Field
 
+from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.model import Catalog
 from whyrec.catalog.titles import normalize
 from whyrec.tools.adapter import ToolResult
@@ -74,6 +76,25 @@ class Recommendations(ToolResult):
     fallback: str | None = None
 
 
+@dataclass(frozen=True)
+class Request:
+    """A recommend call as the pipeline runs it; a "why" remakes the same list from it."""
+
+    query: str | None
+    like: list[int]
+    constraints: Constraints
+    series_left_out: int  # sequels of the liked films, left out ("like The Matrix" asks for other films)
+
+
+def request_of(resources: Resources, identity: Identity, args: RecommendArgs) -> Request:
+    catalog = resources.catalog
+    like_ids = list(dict.fromkeys(int(i) for i in args.like))
+    catalog.item_index(like_ids)  # UnknownItemError naming every unknown id
+    series = [i for i in same_series(catalog, like_ids) if i not in like_ids]
+    constraints = args.constraints(catalog, exclude_ids=(*identity.excluded, *series))
+    return Request((args.query or "").strip() or None, like_ids, constraints, len(series))
+
+
 def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> Recommendations:
     """Recommend films to this person, optionally like given films, about a topic, under genre and year filters.
 
@@ -82,26 +103,23 @@ def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> 
     from whyrec.ranker.hybrid import hybrid_recommend
 
     catalog = resources.catalog
-    like_ids = list(dict.fromkeys(int(i) for i in args.like))
-    catalog.item_index(like_ids)  # UnknownItemError naming every unknown id
-    series = [i for i in same_series(catalog, like_ids) if i not in like_ids]
-    constraints = args.constraints(catalog, exclude_ids=(*identity.excluded, *series))
+    request = request_of(resources, identity, args)
     result = hybrid_recommend(
         resources.ranker,
         resources.index,
         identity.user,
-        query=(args.query or "").strip() or None,
-        like_ids=like_ids,
-        constraints=constraints,
+        query=request.query,
+        like_ids=request.like,
+        constraints=request.constraints,
         k=args.k,
         config=resources.config.hybrid,
     )
     return Recommendations(
-        items=[item_out(catalog, it.item_id, it.score, it.reasons) for it in result.items],
+        items=[item_out(catalog, it.item_id, it.score, it.reasons, it.semantic, it.gcn) for it in result.items],
         requested_k=result.requested_k,
-        like_item_ids=like_ids,
-        constraints=constraints.describe(),
-        same_series_left_out=len(series),
+        like_item_ids=request.like,
+        constraints=request.constraints.describe(),
+        same_series_left_out=request.series_left_out,
         note=result.note,
         fallback=result.fallback,
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.tools import BaseTool
 
-from whyrec.tools import counterfactual, effects, feedback, items, recommend
+from whyrec.tools import effects, feedback, interventions, items, recommend
 from whyrec.tools.adapter import ToolArgs, make_tool
 from whyrec.tools.resources import Resources
 
@@ -21,13 +21,13 @@ TOOLS: dict[str, tuple[type[ToolArgs], Callable[..., Any], tuple[str, ...]]] = {
     "search_items": (items.SearchArgs, items.search_items, ("whyrec.catalog.index",)),
     "recommend": (recommend.RecommendArgs, recommend.recommend, ("whyrec.catalog.index", "whyrec.ranker.hybrid")),
     "explain_recommendation": (
-        counterfactual.ExplainArgs,
-        counterfactual.explain_recommendation,
-        ("whyrec.catalog.index", "whyrec.ranker.hybrid"),  # chat users; MovieLens users need causal.counterfactual
+        interventions.ExplainArgs,
+        interventions.explain_recommendation,
+        ("whyrec.catalog.index", "whyrec.ranker.hybrid", "whyrec.causal.removal_search"),
     ),
     "simulate_intervention": (
-        counterfactual.WhatIfArgs,
-        counterfactual.simulate_intervention,
+        interventions.WhatIfArgs,
+        interventions.simulate_intervention,
         ("whyrec.causal.whatif",),
     ),
     "estimate_effect": (effects.EffectArgs, effects.estimate_effect, ("whyrec.causal.questions",)),

@@ -28,7 +28,11 @@ def default_rule(message: str, profile: Any) -> Plan:
 
 @pytest.fixture(scope="session")
 def resources(app_config: AppConfig, catalog: Any) -> Resources:
-    return Resources(app_config, catalog=catalog)
+    """The real artifacts, with the title linker the agent uses (the deterministic planner's lexicon)."""
+    from whyrec.agent.semantic import lexicon
+    from whyrec.catalog.linker import TitleLinker
+
+    return Resources(app_config, catalog=catalog, linker=TitleLinker(catalog, plain=lexicon.PLAIN_WORDS))
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,11 @@ class ReplayAgent:
         intent, items = self.answers.get(message, ("chitchat", []))
         calls = [{"name": "recommend", "args": {"k": len(items)}}] if items else []
         return SimpleNamespace(
-            intent=intent, items=[{"item_id": i} for i in items], tool_calls=calls, latency_ms=float(len(message))
+            intent=intent,
+            items=[{"item_id": i} for i in items],
+            tool_calls=calls,
+            latency_ms=float(len(message)),
+            planner="semantic",
         )
 
 

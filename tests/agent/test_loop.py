@@ -51,7 +51,7 @@ def test_the_model_sees_each_result_and_chains_a_call(model: Any) -> None:
     assert result.tool_calls[1]["args"]["item"] == first  # "#1" is the list the first call just made
     assert result.explanation is not None and result.explanation["item_id"] == first
     assert result.reply.startswith("Here is why the first one is there.")
-    assert "Here is what I'd recommend" in result.reply  # the results, rendered from the tool outputs
+    assert "Here are 3 films for you" in result.reply  # the results, rendered from the tool outputs
     second = fake.requests[1]["messages"]
     assert second[-1]["role"] == "tool" and "3 films, best first: 1." in second[-1]["content"]
 

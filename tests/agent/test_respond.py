@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from whyrec.agent.outcomes import ToolOutcome
-from whyrec.agent.respond import render, render_outcome
+from whyrec.agent.respond import render
+from whyrec.agent.templates import render_outcome
 
 EXPLANATION: dict[str, Any] = {
     "item_id": 58559, "title": "The Dark Knight", "k": 10, "rank_before": 2, "rank_after": 31,
@@ -19,28 +20,44 @@ ESTIMATE: dict[str, Any] = {
 }  # fmt: skip
 
 
-def test_why_answers_are_counterfactual() -> None:
+def test_why_answers_lead_with_the_counterfactual() -> None:
     text = render_outcome(ToolOutcome("explain_recommendation", {}, True, EXPLANATION))
-    assert text.startswith("The Dark Knight is #2 in your personal LightGCN ranking.")
-    assert "Without your ratings of The Matrix and Toy Story, it falls from #2 to #31 (verified" in text
+    assert text.startswith(
+        "The Dark Knight is in your list because of your ratings of The Matrix and Toy Story: "
+        "without them it falls from #2 to #31 (checked by re-ranking without them)."
+    )
     assert "without The Matrix alone it would be #9" in text
 
 
 def test_chat_users_hear_about_the_films_they_named() -> None:
-    chat = {**EXPLANATION, "scope": "your last list", "rank_after": None}
+    chat = {**EXPLANATION, "history": "chat", "rank_after": None}
     text = render_outcome(ToolOutcome("explain_recommendation", {}, True, chat))
-    assert "#2 in your last list. Without The Matrix and Toy Story, it falls from #2 to out of the list" in text
+    assert "because of The Matrix and Toy Story: without them it falls from #2 to out of the top 50" in text
     nothing = {**chat, "found": False, "removal": [], "history_size": 0, "influences": []}
-    assert "you named none" in render_outcome(ToolOutcome("explain_recommendation", {}, True, nothing))
+    assert "you have not told me about any film yet" in render_outcome(
+        ToolOutcome("explain_recommendation", {}, True, nothing)
+    )
 
 
-def test_effect_answers_give_estimate_ci_method_refutations_and_naive() -> None:
-    answer = {"question": "ate", "estimate": ESTIMATE, "rows": [], "facts": ["featuring is confounded by popularity"]}
+def test_an_effect_answer_states_each_fact_once_answer_first() -> None:
+    answer = {"question": "ate", "estimate": ESTIMATE, "rows": [], "facts": ["featuring changes the chance by +0.075"]}
     text = render_outcome(ToolOutcome("estimate_effect", {}, True, answer))
-    assert "0.075 (95% CI 0.067 to 0.082, backdoor.propensity_score_weighting, n=97600)" in text
-    assert "1 of 2 refutation tests passed (failed: random common cause)" in text
-    assert "naive correlation says 0.233" in text
-    assert text.endswith("featuring is confounded by popularity")
+    first = text.splitlines()[0]
+    assert first.startswith(
+        "Yes: featuring a film changes the chance it is watched by +0.075 (95% CI +0.067 to +0.082)"
+    )
+    assert "raw gap between featured and other films is +0.233" in first
+    assert text.count("95% CI") == 1 and text.count("0.233") == 1
+    assert "1 of 2 refutation checks passed (not: random common cause)" in text
+    assert "backdoor.propensity_score_weighting on 97,600 impressions" in text
+
+
+def test_the_naive_question_is_answered_with_why_the_gap_misleads() -> None:
+    facts = ["naive +0.233; causal +0.075", "the logging policy features popular films", "adjusting removes it"]
+    answer = {"question": "naive_vs_causal", "estimate": ESTIMATE, "rows": [], "facts": facts}
+    text = render_outcome(ToolOutcome("estimate_effect", {}, True, answer))
+    assert text.startswith("Partly they would watch anyway: the raw gap between featured and other films is +0.233")
+    assert "- the logging policy features popular films" in text and "naive +0.233" not in text
 
 
 def test_errors_and_notes_are_plain() -> None:
@@ -65,6 +82,5 @@ def test_whatif_answers_list_what_enters_leaves_and_moves() -> None:
         "entered": [move], "left": [], "moved": [],
     }  # fmt: skip
     text = render_outcome(ToolOutcome("simulate_intervention", {}, True, whatif))
-    assert text.splitlines()[0] == "If you liked 5 more Comedy films:"
-    assert "- Toy Story would enter your top 10 (out → #3; shares Comedy)" in text
-    assert text.endswith("New top: #3 Toy Story.")
+    assert text.splitlines()[0] == "If you liked 5 more Comedy films, Toy Story would enter your top 10."
+    assert "- Toy Story enters (not listed → #3): shares Comedy" in text

@@ -60,7 +60,7 @@ def test_validate_rejects_impossible_constraints(catalog, constraints: Constrain
 
 def test_describe_and_with_excluded() -> None:
     c = Constraints(genres_include=("Comedy",), genres_exclude=("Horror",), year_min=1990, year_max=1999)
-    assert c.describe() == ["genre: Comedy", "not Horror", "year 1990–1999"]
+    assert c.describe() == ["only Comedy", "no Horror", "from 1990 to 1999"]
     assert c.with_excluded([5, 6]).exclude_ids == (5, 6)
     assert Constraints().is_empty and not c.is_empty
 

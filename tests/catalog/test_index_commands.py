@@ -26,7 +26,7 @@ def test_text_search_returns_k_hits() -> None:
 
 def test_filter_only_search_honours_every_filter() -> None:
     payload = search("", "--genre", "documentary", "--year-min", "2010", "--k", "20")
-    assert len(payload["hits"]) == 20 and payload["constraints"] == ["genre: Documentary", "year ≥ 2010"]
+    assert len(payload["hits"]) == 20 and payload["constraints"] == ["only Documentary", "from 2010 on"]
     assert all("Documentary" in h["genres"] and h["year"] >= 2010 and h["score"] == 1.0 for h in payload["hits"])
     excluded = search("space", "--exclude-genre", "Sci-Fi", "--year-max", "1980", "--k", "10")
     assert all("Sci-Fi" not in h["genres"] and h["year"] <= 1980 for h in excluded["hits"])

@@ -7,7 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from tests.causal.tiny_graph import tiny_ranker
+from tests.causal.tiny_graph import TinyIndex, tiny_ranker
+from whyrec.catalog.index import ItemIndex
 from whyrec.cli import build_app
 from whyrec.errors import WhyrecError
 from whyrec.ranker.scoring import Ranker
@@ -22,6 +23,7 @@ def ranker() -> Ranker:
 def cli(ranker: Ranker, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setattr("whyrec.causal.explain_commands.load", lambda config: ranker.catalog)
     monkeypatch.setattr(Ranker, "load", classmethod(lambda cls, config, catalog: ranker))
+    monkeypatch.setattr(ItemIndex, "open", classmethod(lambda cls, config, catalog: TinyIndex(ranker)))
     return CliRunner()
 
 

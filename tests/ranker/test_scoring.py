@@ -164,3 +164,19 @@ def test_bad_input_is_named(ranker: Ranker) -> None:
         ranker.recommend(Profile(liked=(1,), disliked=(1,)))
     with pytest.raises(WhyrecError, match="k must be"):
         ranker.recommend(1, k=0)
+
+
+def test_a_movielens_users_session_feedback_is_an_edge_change() -> None:
+    ranker = make_tiny_ranker(make_tiny_catalog(8, 12, random_edges(8, 12, 4, seed=2)), users="propagated")
+    user = 1
+    history = [int(i) for i in ranker.history(user)]
+    unseen = next(i for i in range(1, 13) if i not in ranker.seen(user))
+    edited = Profile(liked=(unseen,), disliked=(history[0],), user_id=user)
+    assert sorted(ranker.history(edited).tolist()) == sorted([*history[1:], unseen])
+    np.testing.assert_allclose(
+        ranker.all_scores(edited), ranker.all_scores(user, remove=[history[0]], add=[unseen]), rtol=1e-6
+    )
+    assert set(ranker.seen(edited).tolist()) >= {unseen, history[0]}  # neither is recommended again
+    before = [s.item_id for s in ranker.recommend(user, 5).items]
+    after = [s.item_id for s in ranker.recommend(edited, 5).items]
+    assert before != after  # the next list reflects the thumbs

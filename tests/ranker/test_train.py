@@ -124,3 +124,35 @@ def test_equal_ratings_train_the_unweighted_model_and_mixed_ratings_change_it() 
     assert torch.equal(weights_after(np.full(len(graph), 4.5, np.float32)), plain)
     mixed = np.where(np.arange(len(graph)) % 2 == 0, 4.0, 5.0).astype(np.float32)
     assert not torch.allclose(weights_after(mixed), plain)
+
+
+def test_propagated_users_stay_zero_so_a_user_is_only_their_edges() -> None:
+    from tests.ranker.tiny import make_tiny_catalog
+    from whyrec.ranker.scoring import Profile, Ranker
+
+    catalog = make_tiny_catalog(10, 14, random_edges(10, 14, 4, seed=1))
+    graph = Interactions.from_frame(catalog, catalog.split.train)
+    config = RankerConfig(dim=8, layers=3, epochs=4, batch_size=32, lr=0.05, users="propagated")
+    model = train_lightgcn(graph, config).model
+    assert torch.count_nonzero(model.embedding.weight[: graph.n_users]) == 0
+    assert torch.count_nonzero(model.embedding.weight[graph.guest]) == 0
+    assert torch.count_nonzero(model.embedding.weight[graph.n_users : graph.guest]) > 0
+    ranker = Ranker.from_model(catalog, model, graph)
+    history = [int(i) for i in ranker.history(3)]
+    assert np.allclose(ranker.all_scores(3, remove=history), 0.0)  # no edges left: no opinion at all
+    assert not np.allclose(ranker.all_scores(3), ranker.all_scores(3, remove=history[:1]))  # every rating counts
+    assert np.allclose(ranker.all_scores(Profile()), ranker.all_scores(Profile()))
+
+
+def test_a_schedule_replays_the_validated_runs_epochs_and_learning_rates() -> None:
+    from tests.ranker.tiny import make_tiny_catalog
+
+    catalog = make_tiny_catalog(12, 16, random_edges(12, 16, 5, seed=4), valid=[(u, 16 - u % 3) for u in range(1, 13)])
+    graph = Interactions.from_frame(catalog, catalog.split.train)
+    valid = Interactions.from_frame(catalog, catalog.split.valid).matrix
+    config = RankerConfig(dim=8, layers=2, epochs=30, batch_size=32, lr=0.05, eval_every=1, patience=2, lr_drops=1)
+    validated = train_lightgcn(graph, config, valid=valid)
+    assert len(validated.schedule) >= validated.best_epoch
+    replay = train_lightgcn(graph, config, schedule=validated.schedule)
+    assert [row["lr"] for row in replay.history] == validated.schedule
+    assert replay.epochs_run == len(validated.schedule)

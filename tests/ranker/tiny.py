@@ -70,9 +70,19 @@ def random_edges(n_users: int, n_items: int, per_user: int, seed: int = 0) -> li
     return [(u, int(i) + 1) for u in range(1, n_users + 1) for i in rng.choice(n_items, per_user, replace=False)]
 
 
-def make_tiny_ranker(catalog: Catalog, dim: int = 8, layers: int = 2, seed: int = 0, train_epochs: int = 5) -> Ranker:
+def make_tiny_ranker(
+    catalog: Catalog, dim: int = 8, layers: int = 2, seed: int = 0, train_epochs: int = 5, users: str = "learned"
+) -> Ranker:
     """A LightGCN trained for ``train_epochs`` BPR epochs (0 = seeded initial weights) on the catalog's train split."""
     graph = Interactions.from_frame(catalog, catalog.split.train)
-    config = RankerConfig(dim=dim, layers=layers, seed=seed, epochs=max(train_epochs, 1), batch_size=64, lr=0.05)
+    config = RankerConfig(
+        dim=dim,
+        layers=layers,
+        seed=seed,
+        epochs=max(train_epochs, 1),
+        batch_size=64,
+        lr=0.05,
+        users=users,  # type: ignore[arg-type]
+    )
     model = new_model(graph, config) if train_epochs == 0 else train_lightgcn(graph, config).model
     return Ranker.from_model(catalog, model, graph)

@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from whyrec.tools.adapter import to_jsonable
-from whyrec.tools.counterfactual import ExplainArgs, WhatIfArgs, explain_recommendation, simulate_intervention
 from whyrec.tools.identity import Identity
+from whyrec.tools.interventions import ExplainArgs, WhatIfArgs, explain_recommendation, simulate_intervention
 from whyrec.tools.recommend import RecommendArgs, recommend
 from whyrec.tools.resources import Resources
 
@@ -16,8 +16,8 @@ def test_a_known_users_recommendation_is_explained_on_their_graph(resources: Res
     me = Identity(session_id="t", user_id=1)
     top = recommend(resources, me, RecommendArgs(k=5)).items
     e = to_jsonable(explain_recommendation(resources, me, ExplainArgs(item=top[0].item_id, k=5)))
-    assert e["item_id"] == top[0].item_id and e["history_size"] > 0 and "scope" not in e
-    assert e["found"] == bool(e["removal"]) and (e["verified"] or not e["found"])
+    assert e["item_id"] == top[0].item_id and e["history_size"] > 0 and e["history"] == "ratings"
+    assert e["found"] == bool(e["removal"]) == e["verified"]  # only an independently checked set is shown
 
 
 def test_a_chat_users_recommendation_is_explained_on_their_last_list(resources: Resources) -> None:
@@ -25,7 +25,7 @@ def test_a_chat_users_recommendation_is_explained_on_their_last_list(resources: 
     me = Identity(session_id="t", liked=(2571,), last_request=request)
     shown = recommend(resources, me, RecommendArgs(**request)).items
     e = to_jsonable(explain_recommendation(resources, me, ExplainArgs(item=shown[0].item_id)))
-    assert e["scope"] == "your last list" and e["rank_before"] == 1 and e["k"] == 5
+    assert e["history"] == "chat" and e["rank_before"] == 1 and e["k"] == 5
 
 
 @pytest.mark.parametrize("args", [{"kind": "remove"}, {"kind": "more_genre"}, {"kind": "explode", "genre": "Drama"}])

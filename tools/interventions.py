@@ -1,17 +1,19 @@
 """Causal tools on the ranker: why an item is recommended, and what would change under an intervention.
 
 Both are real interventions on the LightGCN graph (edges removed or added, embeddings
-re-propagated, no retraining), computed by :mod:`whyrec.causal.counterfactual` and
-:mod:`whyrec.causal.whatif`; these adapters only bound the arguments and pick the person.
+re-propagated, no retraining), computed by :mod:`whyrec.causal.removal_search` (checked by
+:mod:`whyrec.causal.verify`) and :mod:`whyrec.causal.whatif`; these adapters only bound the
+arguments and pick the person and the list they saw.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from whyrec.errors import WhyrecError
+from whyrec.causal.removal_search import ShownList
 from whyrec.tools.films import FilmArgs, FilmRef
 from whyrec.tools.identity import Identity
 from whyrec.tools.items import MAX_K, Genre
@@ -29,48 +31,30 @@ def explain_recommendation(resources: Resources, identity: Identity, args: Expla
 
     Verified by re-ranking without them; also lists the single most influential films.
     """
-    k = None if identity.user_id is None else explained_k(resources, identity, args)
-    if k is None:
-        # A chat user, or a MovieLens user whose item came from the text match rather than their
-        # taste (below their own LightGCN top-MAX_K): intervene on the list they saw instead.
-        from whyrec.tools.list_counterfactual import explain_in_list
-        from whyrec.tools.recommend import RecommendArgs
-
-        request = RecommendArgs.model_validate(identity.last_request or {"k": args.k})
-        return explain_in_list(
-            resources, identity, request, int(args.item), max_size=resources.config.causal.explain_max_size
-        )
-    try:
-        from whyrec.causal.counterfactual import explain
-    except ImportError:
-        raise WhyrecError("counterfactual explanations for MovieLens users are not installed here") from None
+    from whyrec.causal.removal_search import explain_shown
+    from whyrec.causal.verify import verify
 
     settings = resources.config.causal
-    return explain(
-        resources.ranker,
-        identity.user,
-        int(args.item),
-        k=k,
-        max_size=settings.explain_max_size,
-        beam=settings.explain_beam,
-        m=settings.influences_shown,
-    )
+    shown = shown_list(resources, identity, args.k)
+    item = int(args.item)
+    if item in identity.last_items:  # explained against the list the person saw, at least to the film's place
+        shown = replace(shown, k=max(shown.k, identity.last_items.index(item) + 1))
+    found = explain_shown(
+        resources.ranker, resources.index, identity.user, item, shown,
+        max_size=settings.explain_max_size, beam=settings.explain_beam, m=settings.influences_shown,
+    )  # fmt: skip
+    return verify(resources.ranker, resources.index, identity.user, shown, found)
 
 
-def explained_k(resources: Resources, identity: Identity, args: ExplainArgs) -> int | None:
-    """The list length to explain against: ``k``, or the item's own rank when it is lower but within MAX_K.
+def shown_list(resources: Resources, identity: Identity, k: int) -> ShownList:
+    """The request behind the list the person last saw (their plain recommendations if they saw none)."""
+    from whyrec.tools.recommend import RecommendArgs, request_of
 
-    None when the item is below the person's LightGCN top-MAX_K and a last list exists to explain it in.
-
-    A recommended item got there by the hybrid blend (text match + taste); its rank in the person's
-    own LightGCN ranking can be below ``k``. Explaining against a list that ends at that rank keeps
-    the counterfactual honest ("without X it falls from #14 to #60") instead of refusing.
-    """
-    ranking = resources.ranker.recommend(identity.user, k=MAX_K)
-    rank = next((s.rank for s in ranking.items if s.item_id == int(args.item)), None)
-    if rank is None:
-        return None if identity.last_request else args.k
-    return max(args.k, rank)
+    if identity.last_request is None:
+        return ShownList(k=k, config=resources.config.hybrid)
+    args = RecommendArgs.model_validate(identity.last_request)
+    request = request_of(resources, identity, args)
+    return ShownList(request.query, tuple(request.like), request.constraints, args.k, resources.config.hybrid)
 
 
 class WhatIfArgs(FilmArgs):

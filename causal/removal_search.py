@@ -1,0 +1,256 @@
+"""Why a film is in the list a person saw: the fewest of their own films without which it leaves that list.
+
+The list is remade exactly as it was shown (:func:`whyrec.ranker.hybrid.hybrid_recommend`: the same
+words, liked films, filters and length), for a MovieLens user and a chat user alike; removing films
+is a real intervention on its inputs: their edges leave the LightGCN graph (re-propagated, not
+retrained) and they leave the request's liked films. The search follows PRINCE (Ghazimatin et al.,
+WSDM 2020, https://arxiv.org/abs/1911.08378):
+
+1. *Estimate.* Each film j gets a first-order estimate of how much its removal lowers the item's
+   margin over the k-th competitor: a user's embedding holds ``e_j / sqrt(deg_u deg_j)``, so the
+   estimate is ``e_j · (e_i - e_c) / sqrt(deg_j + 1)``, with final LightGCN item embeddings and
+   ``e_c`` the mean of the items just outside the top-k. Histories of hundreds need this.
+2. *Exact singles.* The ``SHORTLIST`` best-estimated films are removed one at a time; their new
+   ranks and score changes are the reported influences.
+3. *Prefixes.* The strongest 2, 3, 4, 6, 8, 10 films are removed together; the smallest that works
+   bounds the size. If none works within ``max_size``, the result says so: it never guesses.
+4. *Growth* looks for a smaller set: every pair, then triple, when there are few films, else each
+   step tries the strongest few remaining films on top of the kept sets (greedy, or a beam), exactly.
+5. *Pruning* drops members whose removal is not needed, so no member is redundant.
+
+Each tried set is scored through the whole pipeline, with the GCN scores of a batch of sets computed
+in one re-propagation. The found set is then checked by :mod:`whyrec.causal.verify`, which rebuilds
+the graph without it and propagates with PyG's stock ``LGConv``: a check independent of the search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+from math import comb
+from typing import Any
+
+import numpy as np
+
+from whyrec.catalog.constraints import Constraints
+from whyrec.causal.ranks import item_embeddings
+from whyrec.causal.results import Explanation, Influence, ItemRef
+from whyrec.errors import WhyrecError
+from whyrec.ranker.config import HybridConfig
+from whyrec.ranker.hybrid import Retriever, hybrid_recommend
+from whyrec.ranker.scoring import Profile, Ranker, UserRef
+
+SHORTLIST = 8  # films whose single removal is computed exactly (the rest are ranked by the estimate)
+EXPAND = 2  # candidates tried on top of each kept set per step
+EXHAUSTIVE = 64  # sets of one size tried all at once when there are no more than this (a chat user's few films)
+PREFIX_SIZES = (2, 3, 4, 6, 8, 10, 15, 20, 30, 50)  # strongest-film prefixes checked first
+COMPETITORS = 5  # items just outside the top-k whose mean embedding stands for "the competition"
+DEPTH = 50  # list length each variant is remade to (ranks past it are "out of the list")
+
+
+class NotRecommendedError(WhyrecError):
+    """The item is not in the list the person saw, so there is no recommendation to explain."""
+
+
+@dataclass(frozen=True)
+class ShownList:
+    """The request a list was made from, so that it can be made again with some films removed."""
+
+    query: str | None = None
+    like: tuple[int, ...] = ()
+    constraints: Constraints = field(default_factory=Constraints)
+    k: int = 10
+    config: HybridConfig = field(default_factory=HybridConfig)
+
+
+def without(user: UserRef, removed: Sequence[int]) -> Profile:
+    """``user`` with ``removed`` out of their edges; they stay seen, so they are never recommended."""
+    if isinstance(user, Profile):
+        liked = tuple(i for i in user.liked if i not in removed)
+        return Profile(liked, tuple(dict.fromkeys((*user.disliked, *removed))), user.user_id)
+    return Profile((), tuple(removed), int(user))
+
+
+class _Memo:
+    """The item index with its retrievals memoised: variants that keep the request's words share them."""
+
+    def __init__(self, index: Retriever) -> None:
+        self.index = index
+        self._search = lru_cache(maxsize=64)(lambda q, k, c: index.search(q, k, constraints=c))
+        self._like = lru_cache(maxsize=64)(lambda ids, k, c: index.more_like(list(ids), k, constraints=c))
+
+    def search(self, query: str, k: int = 10, *, constraints: Constraints = Constraints()) -> list[Any]:
+        return self._search(query, k, constraints)  # type: ignore[no-any-return]
+
+    def more_like(self, item_ids: Sequence[int], k: int = 10, *, constraints: Constraints = Constraints()) -> list[Any]:
+        return self._like(tuple(item_ids), k, constraints)  # type: ignore[no-any-return]
+
+    def encode(self, text: str) -> np.ndarray:
+        return self.index.encode(text)
+
+    def vectors(self, item_ids: Sequence[int]) -> np.ndarray:
+        return self.index.vectors(item_ids)
+
+
+class ListProbe:
+    """The explained item's (rank, margin, score) in the list remade without each of several sets of films."""
+
+    def __init__(self, ranker: Ranker, index: Retriever, user: UserRef, shown: ShownList, item_id: int) -> None:
+        self.ranker, self.index, self.user, self.shown, self.item_id = ranker, _Memo(index), user, shown, item_id
+        history = [int(i) for i in ranker.history(user)]
+        self.films = list(dict.fromkeys([*history, *shown.like]))  # what the person has told us: removable
+        self._history = set(history)
+        self.k = shown.k
+
+    def ranked(self, removed: Sequence[int] = (), gcn: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(item_id, blended score) of the list remade without ``removed``, to DEPTH items."""
+        s = self.shown
+        like = tuple(i for i in s.like if i not in removed)
+        result = hybrid_recommend(
+            self.ranker, self.index, without(self.user, removed) if removed else self.user,
+            query=s.query, like_ids=like, constraints=s.constraints, k=max(DEPTH, s.k), config=s.config,
+            gcn_all=gcn,
+        )  # fmt: skip
+        return [(item.item_id, item.score) for item in result.items]
+
+    def read(self, ranked: list[tuple[int, float]]) -> tuple[int, float, float]:
+        """(rank, margin, score): the margin over the k-th other film is below zero once it is out."""
+        ids = [i for i, _ in ranked]
+        if self.item_id not in ids:
+            return DEPTH + 1, -1.0, 0.0
+        at = ids.index(self.item_id)
+        others = [score for i, score in ranked if i != self.item_id]
+        kth = others[self.k - 1] if len(others) >= self.k else float("-inf")
+        return at + 1, ranked[at][1] - kth, ranked[at][1]
+
+    def run(self, sets: Sequence[tuple[int, ...]]) -> list[tuple[int, float, float]]:
+        """The item's place in the list without each set; the GCN scores of all sets in one re-propagation."""
+        if not sets:
+            return []
+        variants = [
+            (list(s), [i for i in self.shown.like if i not in s and i not in self._history]) for s in sets
+        ]  # the request's liked films fold in as edges, as the pipeline folds them in
+        scores = self.ranker.all_scores_many(self.user, variants).astype(np.float64)
+        return [self.read(self.ranked(s, scores[n])) for n, s in enumerate(sets)]
+
+
+def explain_shown(
+    ranker: Ranker,
+    index: Retriever,
+    user: UserRef,
+    item_id: int,
+    shown: ShownList = ShownList(),
+    *,
+    max_size: int = 10,
+    beam: int = 1,
+    m: int = 5,
+) -> Explanation:
+    """The smallest set of the person's films without which ``item_id`` leaves the list ``shown`` made.
+
+    Raises UnknownItemError for an unknown item and NotRecommendedError if it is not in that list.
+    The set is found by the search; :func:`whyrec.causal.verify.verify` re-checks it independently.
+    """
+    if shown.k < 1 or max_size < 1 or beam < 1 or m < 0:
+        raise WhyrecError(
+            f"k, max_size and beam must be at least 1 and m at least 0 ({shown.k}, {max_size}, {beam}, {m})"
+        )
+    catalog = ranker.catalog
+    title = catalog.item(item_id).label
+    probe = ListProbe(ranker, index, user, shown, item_id)
+    rank_before, _, base_score = probe.read(probe.ranked())
+    if rank_before > shown.k:
+        where = f"#{rank_before}" if rank_before <= DEPTH else "not even in the top 50"
+        raise NotRecommendedError(f"{title} is {where} in the list, not in its top {shown.k}")
+    ordered = by_estimate(ranker, user, item_id, probe.films, shown.k)
+    candidates = ordered[:SHORTLIST]
+    singles = dict(zip(candidates, probe.run([(f,) for f in candidates]), strict=True))
+    influences = tuple(
+        Influence(f, catalog.item(f).label, r, s - base_score)
+        for f, (r, _, s) in sorted(singles.items(), key=lambda e: (-e[1][0], e[1][2], e[0]))[:m]
+    )
+    pool = sorted(candidates, key=lambda f: (singles[f][1], f)) + ordered[SHORTLIST:max_size]
+    removal = search(probe, pool, singles, max_size, beam)
+    rank_after = probe.read(probe.ranked(removal))[0] if removal else None
+    found = rank_after is not None and rank_after > shown.k
+    return Explanation(
+        item_id=item_id,
+        title=title,
+        k=shown.k,
+        rank_before=rank_before,
+        rank_after=(rank_after if rank_after is not None and rank_after <= DEPTH else None) if found else None,
+        removal=tuple(ItemRef(f, catalog.item(f).label) for f in removal) if found else (),
+        found=found,
+        verified=False,  # set by whyrec.causal.verify
+        influences=influences,
+        max_size=max_size,
+        history_size=len(probe.films),
+        history="chat" if ranker.node(user) == ranker.graph.guest else "ratings",
+    )
+
+
+def by_estimate(ranker: Ranker, user: UserRef, item_id: int, films: list[int], k: int) -> list[int]:
+    """The person's films by their first-order estimate, strongest first (a short list is checked whole)."""
+    if len(films) <= SHORTLIST:
+        return sorted(films)
+    catalog = ranker.catalog
+    emb = item_embeddings(ranker)
+    scores = ranker.all_scores(user)
+    allowed = np.ones(catalog.n_items, dtype=bool)
+    allowed[catalog.item_index(ranker.seen(user))] = False
+    pos = int(catalog.item_index([item_id])[0])
+    ranked = np.flatnonzero(allowed)
+    ranked = ranked[np.argsort(-scores[ranked], kind="stable")]
+    beyond = ranked[ranked != pos][k : k + COMPETITORS]
+    direction = emb[pos] - emb[beyond].mean(axis=0)
+    positions = catalog.item_index(films)
+    degree = np.bincount(ranker.graph.items, minlength=catalog.n_items)[positions]
+    estimate = emb[positions] @ direction / np.sqrt(degree + 1.0)
+    return [int(films[j]) for j in np.lexsort((np.asarray(films), -estimate))]
+
+
+def search(
+    probe: ListProbe, pool: list[int], singles: dict[int, tuple[int, float, float]], max_size: int, beam: int
+) -> tuple[int, ...]:
+    """The smallest pruned set whose removal takes the item out of the top-k; () if none within ``max_size``.
+
+    The strongest-first prefixes bound the size; then sets grow from the best singles (all pairs and
+    triples when there are few films, else a greedy or beam step), since removals do not add up: taking
+    away all of a chat user's films can leave a popular film in place that two of them put there.
+    """
+    k = probe.k
+    single = [(mg, (f,)) for f, (r, mg, _) in singles.items() if r > k]
+    if single:
+        return min(single)[1]
+    top = min(max_size, len(pool))
+    sizes = [n for n in PREFIX_SIZES if n <= top] + ([top] if top > 1 and top not in PREFIX_SIZES else [])
+    prefixes = [tuple(sorted(pool[:n])) for n in sizes]
+    works = [s for s, (r, _, _) in zip(prefixes, probe.run(prefixes), strict=True) if r > k]
+    bound = len(works[0]) if works else top + 1
+    frontier: list[tuple[float, tuple[int, ...]]] = sorted((singles[f][1], (f,)) for f in pool if f in singles)
+    for size in range(2, bound):
+        if comb(len(pool), size) <= EXHAUSTIVE:
+            tried = [tuple(sorted(c)) for c in combinations(pool, size)]
+        else:
+            grown = {
+                tuple(sorted((*s, f))) for _, s in frontier[:beam] for f in [q for q in pool if q not in s][:EXPAND]
+            }
+            tried = sorted(grown)
+        results = probe.run(tried)
+        found = [(mg, s) for s, (r, mg, _) in zip(tried, results, strict=True) if r > k]
+        if found:
+            return prune(probe, min(found)[1])
+        frontier = sorted((mg, s) for s, (_, mg, _) in zip(tried, results, strict=True))
+    return prune(probe, works[0]) if works else ()
+
+
+def prune(probe: ListProbe, removal: tuple[int, ...]) -> tuple[int, ...]:
+    """Drop members while the rest still takes the item out, so no single member is redundant."""
+    while len(removal) > 1:
+        smaller = [tuple(q for q in removal if q != f) for f in removal]
+        still = [(mg, s) for s, (r, mg, _) in zip(smaller, probe.run(smaller), strict=True) if r > probe.k]
+        if not still:
+            break
+        removal = min(still)[1]
+    return removal
