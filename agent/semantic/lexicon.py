@@ -200,6 +200,16 @@ QUERY_FILLER: frozenset[str] = _words(
     k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats same again stuff things btw u"""
 )
 
+# How people feel and talk about films, never what a film is about: "I would love to watch an action
+# movie" asks for action, not love; "I loved Heat ... not too old" has no topic at all.
+OPINION_WORDS: frozenset[str] = _words(
+    """love loved loves loving like liked likes enjoy enjoyed enjoys enjoying hate hated hates fan fans favourite
+    favorite favourites favorites adore adored awesome amazing incredible fantastic really so very too pretty quite
+    much lot lots bit little kinda sorta probably definitely actually honestly think thought know guess wonder
+    wondering wish hope hoping perhaps feel feeling mood would d hi hello hey thank thanks please still though
+    ideally gimme lol haha"""
+)
+
 # Phrases dropped whole from a recommendation's query ("no thrillers this time" is not about time).
 FILLER_PHRASES: tuple[str, ...] = (
     "this time", "for a change", "for once", "right now", "at the moment", "for tonight", "in the mood",

@@ -168,7 +168,7 @@ class SemanticPlanner:
             like = p.profile.last_items[: lx.LIST_LIKE_N]
         elif not like and p.refs.focus and sl.has_any(p.words, ("like", "similar")) and p.focus() is not None:
             like = [p.focus()]  # type: ignore[list-item]
-        query = sl.query_words(p.words, p.genres.spans, p.genres.exclude)
+        query = sl.query_words(p.words, p.genres.spans)
         genres_include, genres_exclude = list(p.genres.include), list(p.genres.exclude)
         year_min, year_max, k = p.years.year_min, p.years.year_max, p.k
         last = p.profile.last_request

@@ -215,16 +215,15 @@ def references(words: Sequence[str]) -> References:
     return References(tuple(dict.fromkeys(ordinals)), focus, has_any(words, lx.LIST_PRONOUNS))
 
 
-def query_words(words: Sequence[str], genre_spans: Sequence[tuple[int, int]], excluded: Sequence[str]) -> str:
-    """The content words of a request, for the retriever: no filler, no item, no filters or counts."""
+def query_words(words: Sequence[str], genre_spans: Sequence[tuple[int, int]]) -> str:
+    """The topic words of a request, for the retriever: no filler, opinion, item, filter or count ("" when none)."""
     fillers = (*lx.FILLER_PHRASES, *lx.ACCEPTS)
     drop = {i for start, end, _ in phrase_positions(words, fillers) for i in range(start, end)}
-    for start, end in genre_spans:
-        phrase = " ".join(words[start:end])
-        if any(g in excluded for g in lx.GENRES.get(phrase, ())) or phrase in lx.NEGATORS:
-            drop.update(range(start, end))
+    for start, end in genre_spans:  # a genre is a filter already, included or excluded: not a topic
+        drop.update(range(start, end))
     function_words = (
         lx.QUERY_FILLER
+        | lx.OPINION_WORDS
         | {w for p in (*lx.NEGATORS, *lx.YEAR_BOUNDS, *lx.NUMBER_WORDS, *lx.NEWER, *lx.OLDER) for w in p.split()}
         | set(lx.ORDINALS)
         | set(lx.DECADE_WORDS)

@@ -118,10 +118,24 @@ def test_references(text: str, ordinals: tuple[int, ...], focus: bool, whole: bo
 def test_query_keeps_content_and_drops_filters() -> None:
     w = words("recommend me a clever heist movie from the 90s, no horror")
     found = sl.genres(w)
-    query = sl.query_words(w, found.spans, found.exclude)
+    query = sl.query_words(w, found.spans)
     assert query.split() == ["clever", "heist"]
     w = words("yeah go ahead, like 4 of them")
-    assert sl.query_words(w, (), ()) == ""  # an acceptance and a count are not content
+    assert sl.query_words(w, ()) == ""  # an acceptance and a count are not content
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("I would love to watch an action movie", ""),  # the genre is a filter; "love" is how they feel
+        ("i loved <item> and <item>, something similar but not too old, no horror", ""),  # films are linked first
+        ("something funny and clever about time travel", "funny clever time travel"),
+        ("honestly i really enjoyed that, got anything with a heist", "heist"),
+    ],
+)
+def test_the_query_is_what_was_asked_for_or_nothing(text: str, query: str) -> None:
+    w = words(text)
+    assert sl.query_words(w, sl.genres(w).spans) == query
 
 
 @pytest.fixture(scope="module")
