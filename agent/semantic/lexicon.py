@@ -101,7 +101,7 @@ YEAR_SUFFIXES: dict[str, str] = {
 # Before a year bound, these turn it around ("nothing before 1990", "not from the 2000s or later").
 YEAR_NEGATIONS: tuple[str, ...] = (
     "not", "nothing", "no", "none", "never", "isn t", "isnt", "aren t", "arent", "wasn t", "weren t", "but not",
-    "except", "no movies", "no films", "nothing made", "not made", "not released",
+    "except", "no movies", "no films", "not made", "not released",
 )  # fmt: skip
 # Words allowed between a negation and "newer"/"older" ("nothing too old").
 RELATIVE_INTENSIFIERS: frozenset[str] = _words("too very that so any")
@@ -116,7 +116,7 @@ WHATIF_REMOVE: tuple[str, ...] = (
     "hadn t", "hadnt", "had not", "never", "didn t", "didnt", "did not", "without", "remove", "removed", "forget",
     "forgot", "unwatch", "unwatched", "drop", "dropped", "delete", "deleted", "take out", "took out", "erase",
     "not watched", "not seen", "not rated", "stopped", "stop", "less", "fewer", "no more", "hated", "disliked",
-    "ignore", "minus", "exclude", "excluded", "wasn t", "weren t", "cut", "cut out", "out of my",
+    "ignore", "minus", "exclude", "excluded", "wasn t", "weren t", "cut",
 )  # fmt: skip
 WHATIF_ADD: tuple[str, ...] = (
     "loved", "liked", "watched", "seen", "saw", "rated", "add", "added", "enjoyed", "adored", "like", "love",
@@ -127,10 +127,10 @@ WHATIF_ADD: tuple[str, ...] = (
 EFFECT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("policy", ("everyone", "everybody", "all users", "every user", "all of them", "policy", "roll out", "rollout",
                 "to all", "for all", "always featured", "always feature", "feature all", "feature every",
-                "featured all", "featured every", "feature only", "featured only", "everything", "extra watches")),
+                "featured all", "featured every", "feature only", "featured only", "everything")),
     ("naive_vs_causal", ("anyway", "anyways", "regardless", "naive", "correlation", "correlated", "causation",
                          "confound", "confounded", "confounding", "spurious", "biased", "bias", "raw difference",
-                         "just popular", "selection", "just compared", "just compare", "simply compared",
+                         "just popular", "selection", "just compare", "simply compared",
                          "simply compare")),
     ("cate_activity", ("heavy", "light users", "active", "casual", "activity", "power users", "new users",
                        "frequent", "occasional", "segment", "segments", "engaged", "lurkers")),
@@ -157,8 +157,8 @@ FEEDBACK_NEGATIVE: tuple[str, ...] = (
     "wasn t good", "wasnt good", "was not good", "wasn t great", "not good", "not great", "overrated", "couldn t stand",
     "can t stand", "cant stand", "sucked", "sucks", "stupid", "didn t enjoy", "didnt enjoy", "did not enjoy",
     "thumbs down", "no thanks", "not interested", "fell asleep", "annoying", "disappointing", "disappointed",
-    "wasn t for me", "wasnt for me", "weak", "dull", "horrible", "mediocre", "skip", "not really a fan",
-    "not a big fan", "not much of a fan", "not really into", "not my thing", "not my cup of tea",
+    "weak", "dull", "horrible", "mediocre", "skip", "not a big fan", "not much of a fan", "not really into",
+    "not my thing", "not my cup of tea",
 )  # fmt: skip
 
 # Search cues: an explicit, non-personal catalog search rather than a recommendation.
@@ -241,13 +241,13 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                "promotion", "causal", "ate", "treatment effect", "everyone", "all users", "watch rates"),
     "explain": ("why", "how come", "explain", "reason", "justify", "what made you", "led to"),
     "item_info": ("about", "plot", "what genre", "what year", "when did", "when was", "details", "info",
-                  "describe", "who is in", "rated", "what kind of movie", "average rating", "rating of", "rating on",
+                  "describe", "who is in", "rated", "what kind of movie", "average rating", "rating of",
                   "rating for", "how good is", "is <item> a", "is <item> an", "was <item> a", "is <item> any good"),
     "feedback": ("i loved", "i liked", "i hated", "i enjoyed", "i didn t like", "i did not", "was great",
                  "was boring", "was terrible", "was amazing", "thumbs up", "thumbs down", "not a fan",
                  "one of my favourites", "was overrated", "is a masterpiece", "sucked", "was dull", "was awful",
-                 "was fantastic", "was brilliant", "was excellent", "was incredible", "was perfect", "banger",
-                 "rewatched", "too sappy", "loved it", "hated it", "liked it", "enjoyed it", "10 10"),
+                 "was brilliant", "was excellent", "was incredible", "was perfect", "loved it", "hated it", "liked it",
+                 "enjoyed it"),
     "recommend": ("something", "show me", "give me", "search", "find", "more like", "like that but", "like those",
                   "what else", "similar", "but no", "but not", "without", "no more", "others",
                   "another"),

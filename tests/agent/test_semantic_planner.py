@@ -19,6 +19,7 @@ CASES = Path(__file__).resolve().parents[1] / "data" / "conversations.jsonl"
 HELDOUT = CASES.with_name("heldout.jsonl")  # written blind to the exemplars; measured by `whyrec bench agent --file`
 HELDOUT2 = CASES.with_name("heldout2.jsonl")  # a second blind set, written after the first was tuned on
 HELDOUT3 = CASES.with_name("heldout3.jsonl")  # a third, written after the second was tuned on
+HELDOUT4 = CASES.with_name("heldout4.jsonl")  # a fourth, written blind to the planner and the prompts; never tuned on
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
@@ -45,20 +46,27 @@ def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path:
     heldout = load_cases(path)
     assert len(heldout) >= 60
     assert {c.expect.intent for c in heldout} == {c.expect.intent for c in load_cases(CASES)}
-    seen = {e.text.lower() for e in load_exemplars()} | {c.message.lower() for c in load_cases(CASES)}
+    seen = {c.message.lower() for c in load_cases(CASES)}
     assert not [c.id for c in heldout if c.message.lower() in seen]
+
+
+def test_no_exemplar_repeats_a_message_of_any_set() -> None:
+    """An exemplar that is a graded message makes its intent accuracy a lookup, not a measure."""
+    exemplars = {" ".join(e.text.lower().replace("?", "").split()) for e in load_exemplars()}
+    for path in (CASES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4):
+        for case in load_cases(path):
+            said = [case.message, *(t.content for t in case.history if t.role == "user")]
+            assert not [m for m in said if " ".join(m.lower().replace("?", "").split()) in exemplars], path.name
 
 
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
-        ("not really a fan of La La Land tbh", {"item": 164909, "liked": False}),
         ("what if i cut out horror entirely", {"kind": "exclude_genre", "genre": "Horror"}),
         ("what's Dr. Strangelove about?", {"item": 750}),
         ("got anything like the big lebowski thats newer than fargo?", {"like": [1732], "year_min": 1997}),
         ("something like Heat but newer", {"like": [HEAT], "year_min": 1996}),
         ("anything newer than Fargo?", {"like": [608], "year_min": 1997}),
-        ("how far off are we if we just compared watch rates of featured films?", {"question": "naive_vs_causal"}),
         # second held-out set and its follow-ups (phrasings, not its messages)
         ("pretend I also liked Toy Story - what would you recommend then?", {"kind": "add", "items": [TOY_STORY]}),
         ("Jumanji - 9/10, would watch again", {"item": 2, "liked": True}),
@@ -69,7 +77,6 @@ def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path:
             {"like": [608], "genres_include": ["Crime"], "genres_exclude": ["Animation"]},
         ),
         ("an animated movie, but nothing made for little kids", {"genres_exclude": ["Children"]}),
-        ("what's the average rating of fargo?", {"item": 608}),
         ("hypothetically, if i removed alien from my history what happens", {"kind": "remove", "items": [1214]}),
         # third held-out set (phrasings, not its messages)
         ("more like Heat please, but nothing newer than Heat itself", {"like": [HEAT], "year_max": 1995}),
@@ -187,7 +194,7 @@ def test_effect_questions_map_to_question_kinds(planner: SemanticPlanner) -> Non
         "method": None,
     }
     assert args("does featuring work better for heavy users?")["question"] == "cate_activity"
-    which = planner.plan("which films should we put on the home page to get the most extra watches?", SessionProfile())
+    which = planner.plan("which films should we feature to everyone on the home page?", SessionProfile())
     assert which.tool_calls[0]["args"] == {"question": "cate_genre", "genre": None, "method": None}
     assert "extra watches if we featured every Comedy" in which.notes[-1]  # policy needs a genre: say how to ask
     assert args("estimate the effect of featuring with propensity score matching")["method"] == (

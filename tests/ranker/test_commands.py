@@ -43,3 +43,5 @@ def test_prepare_trains_once_then_skips(tmp_home: Path) -> None:
     rows = ranking_rows(catalog, ranker.recommend(Profile(liked=(1, 2)), k=3))
     assert [r["rank"] for r in rows] == [1, 2, 3]
     assert all(r["item_id"] not in (1, 2) and r["title"].startswith("Item ") for r in rows)
+    # the served model knows every positive: a validation film is an edge "what if I hadn't watched X?" can remove
+    assert 12 in ranker.history(1).tolist() and len(ranker.graph) == len(catalog.positives)
