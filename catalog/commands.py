@@ -14,11 +14,14 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     from whyrec.catalog.model import Catalog
@@ -28,6 +31,13 @@ if TYPE_CHECKING:
 PrepareStep = Callable[["AppConfig", "Catalog", Progress], str]
 
 
+class InfoColumn(ProgressColumn):
+    """A task's optional ``info`` field: steps that have nothing to add simply leave it out."""
+
+    def render(self, task: Task) -> Text:
+        return Text(str(task.fields.get("info", "")))
+
+
 @contextmanager
 def progress_bar() -> Iterator[Progress]:
     """The rich progress display every long step reports to (on stderr, so --json stays clean)."""
@@ -35,7 +45,7 @@ def progress_bar() -> Iterator[Progress]:
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[info]}"),
+        InfoColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
