@@ -2,7 +2,8 @@
 
 Four interventions, each a real change of the LightGCN graph re-propagated without retraining:
 
-- ``remove``: drop the user's edges to ``item_ids`` ("if I hadn't watched X"); they must be edges.
+- ``remove``: drop the user's edges to ``item_ids`` ("if I hadn't watched X"); any film they rated
+  can be named: one rated below the positive threshold is no edge, so removing it changes nothing.
 - ``add``: add edges to ``item_ids`` ("if I loved X"); they must be unseen. They leave the list.
 - ``more_genre``: add edges to the ``n`` most representative unseen items of the genre, where
   representative = training popularity x genre purity (1 / number of genres the item carries), ties by id:
@@ -55,10 +56,10 @@ def what_if(
         ids = list(dict.fromkeys(int(i) for i in item_ids))
         catalog.item_index(ids)  # UnknownItemError names unknown ids
         if kind == "remove":
-            missing = [catalog.item(i).label for i in ids if i not in history]
-            if missing:
-                raise WhyrecError(f"not among your ratings in the graph, so it cannot be removed: {', '.join(missing)}")
-            remove = ids
+            unrated = [catalog.item(i).label for i in ids if i not in history and i not in seen]
+            if unrated:
+                raise WhyrecError(f"not among your ratings, so it cannot be removed: {', '.join(unrated)}")
+            remove = [i for i in ids if i in history]  # a rating below the positive threshold is no edge
         else:
             rated = [catalog.item(i).label for i in ids if i in seen]
             if rated:
@@ -67,6 +68,9 @@ def what_if(
         description = f"if you {'had not rated' if kind == 'remove' else 'loved'} " + ", ".join(
             catalog.item(i).label for i in ids
         )
+        low = [catalog.item(i).label for i in ids if kind == "remove" and i not in history]
+        if low:  # the ranker only learns from positive ratings, so these change nothing: say so, not fail
+            description += f" ({', '.join(low)}: rated below the positive threshold, which the ranker does not use)"
     else:
         genre = canonical_genre(ranker, genre)
         in_genre = [int(i) for i, g in zip(catalog.items.index, catalog.items["genres"], strict=True) if genre in g]

@@ -10,13 +10,14 @@ from pydantic import BaseModel, Field
 class RankerConfig(BaseModel):
     """LightGCN training hyper-parameters (He et al. 2020, https://arxiv.org/abs/2002.02126).
 
-    Defaults were tuned on the validation split of ml-latest-small (valid NDCG@20; see the README):
-    hard negatives (16 candidates) and stronger L2 (3e-3) gave the largest gains over uniform BPR,
-    then weighing positives by their rating and decaying the learning rate when validation stalls.
+    Defaults were tuned on the validation split of ml-latest-small (valid NDCG@20; see
+    ``bench/ranker_tuning.md``): hard negatives (16 candidates), weighing positives by their rating and
+    decaying the learning rate when validation stalls; with users propagated from their edges (so
+    every score is a function of the user's own history), lighter L2 (1e-3) and smaller batches (1024).
     """
 
     users: Literal["propagated", "learned"] = Field(
-        "learned",
+        "propagated",
         description="propagated: every user's layer-0 embedding is zero, so a user is only their edges (fold-in for "
         "everyone, and removing a rating always moves the scores); learned: a free embedding per user",
     )
@@ -24,11 +25,11 @@ class RankerConfig(BaseModel):
     layers: int = Field(3, ge=1, le=8, description="propagation layers")
     lr: float = Field(0.01, gt=0, le=1, description="Adam learning rate")
     epochs: int = Field(200, ge=1, le=2000, description="maximum training epochs")
-    batch_size: int = Field(2048, ge=32, le=1_000_000, description="BPR triples per step")
+    batch_size: int = Field(1024, ge=32, le=1_000_000, description="BPR triples per step")
     negatives: int = Field(
         16, ge=1, le=64, description="negative candidates per positive; BPR uses the highest-scoring one (1 = uniform)"
     )
-    reg: float = Field(3e-3, ge=0, description="L2 regularisation of the layer-0 embeddings")
+    reg: float = Field(1e-3, ge=0, description="L2 regularisation of the layer-0 embeddings")
     rating_weights: bool = Field(
         True,
         description="weigh each positive's BPR term by rating - rating_offset, rescaled to mean 1, so a 5-star "

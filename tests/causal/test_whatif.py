@@ -93,3 +93,18 @@ def test_invalid_inputs_get_clear_errors(ranker: Ranker) -> None:
         what_if(ranker, 1, "shuffle")
     with pytest.raises(WhyrecError, match="needs item ids"):
         what_if(ranker, 1, "add")
+
+
+def test_any_rated_film_can_be_named_and_a_low_rating_changes_nothing() -> None:
+    import pandas as pd
+
+    from tests.ranker.tiny import make_tiny_catalog, make_tiny_ranker, random_edges
+
+    catalog = make_tiny_catalog(6, 12, random_edges(6, 12, 4, seed=5))
+    low = next(i for i in range(1, 13) if i not in set(catalog.ratings.loc[catalog.ratings["user_id"] == 1, "item_id"]))
+    row = pd.DataFrame([{"user_id": 1, "item_id": low, "rating": 2.0, "timestamp": 0}]).astype(catalog.ratings.dtypes)
+    catalog.ratings = pd.concat([catalog.ratings, row], ignore_index=True)  # rated, but below the positives
+    ranker = make_tiny_ranker(catalog, users="propagated")
+    w = what_if(ranker, 1, "remove", item_ids=[low], k=4)
+    assert [r.item_id for r in w.before] == [r.item_id for r in w.after] and not w.entered and not w.left
+    assert "below the positive threshold" in w.description
