@@ -45,8 +45,13 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     def eval_(
         ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help="labeled conversations, one JSON object per line")],
-        k: Annotated[int, typer.Option("--k", min=1, max=50, help="cut-off for Recall@k and NDCG@k")] = 10,
+        k: Annotated[
+            int, typer.Option("--k", min=1, max=50, help="list length asked of the agent, and Recall@k cut-off")
+        ] = 10,
         planner: PlannerOption = None,
+        history: Annotated[
+            str, typer.Option("--history", help="replay: run the user turns first; transcript: read both roles")
+        ] = "replay",
         planner_only: Annotated[bool, typer.Option("--planner-only", help="plan only, run no tools")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
@@ -54,8 +59,12 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         from whyrec.agent.evaluate import evaluate_agent, evaluate_planner, load_cases
         from whyrec.agent.runtime import Agent
         from whyrec.agent.sessions import SessionStore
+        from whyrec.errors import WhyrecError
 
+        if history not in ("replay", "transcript"):
+            raise WhyrecError(f"--history must be replay or transcript, not {history!r}")
         config = with_planner(ctx.obj, planner)
+        config = config.model_copy(update={"agent": config.agent.model_copy(update={"default_k": k})})  # N items
         cases = load_cases(file)
         # the eval's sessions are scratch: kept out of the person's session store
         with tempfile.TemporaryDirectory(prefix="whyrec-eval-") as scratch:
@@ -67,7 +76,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                 else:
                     with progress_bar() as progress:
                         update = _progress_callback(progress, "conversations")
-                        report = evaluate_agent(agent, cases, agent.resources.catalog, k, progress=update)
+                        report = evaluate_agent(
+                            agent, cases, agent.resources.catalog, k, history=history, progress=update
+                        )
             finally:
                 agent.close()
         if as_json:

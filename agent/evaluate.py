@@ -280,6 +280,7 @@ def evaluate_planner(planner: PlannerLike, cases: list[Case], catalog: Catalog, 
 # --- the whole agent --------------------------------------------------------------------------------
 class AgentLike(Protocol):
     def turn(self, message: str, *, session_id: str, user_id: int | None = None) -> Any: ...
+    def load_transcript(self, session_id: str, turns: Sequence[tuple[str, str]]) -> Any: ...
 
 
 def evaluate_agent(
@@ -289,9 +290,15 @@ def evaluate_agent(
     k: int = 10,
     *,
     run_id: str = "eval",
+    history: str = "replay",
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Every case through ``Agent.turn`` in its own session: replayed history, then the scored message."""
+    """Every case through ``Agent.turn`` in its own session: its history, then the scored message.
+
+    ``history="replay"`` runs the case's user turns through the agent first (each with its tools);
+    ``"transcript"`` gives the agent the recorded conversation, both roles, as the session's history,
+    running nothing (:meth:`Agent.load_transcript`): how a dialogue corpus such as ReDial is scored.
+    """
     results = []
     start = time.perf_counter()
     warm = getattr(agent, "warm", None)  # Agent.warm loads catalog, ranker, index and embedder now
@@ -301,7 +308,9 @@ def evaluate_agent(
     warmup_ms = (time.perf_counter() - start) * 1000
     for n, case in enumerate(cases):
         session = f"{run_id}-{n}"
-        for turn in case.history:
+        if history == "transcript":
+            agent.load_transcript(session, [(t.role, t.content) for t in case.history])
+        for turn in case.history if history == "replay" else ():
             if turn.role == "user":
                 agent.turn(turn.content, session_id=session, user_id=case.user_id)
         result = agent.turn(case.message, session_id=session, user_id=case.user_id)

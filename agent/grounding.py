@@ -137,8 +137,9 @@ def _genre_named(genre: str, support: Support) -> bool:
 class Grounder:
     """Drops the arguments of a model's calls that nothing the person said supports, and adds the ones left out."""
 
-    def __init__(self, linker: TitleLinker) -> None:
-        self.linker = linker
+    def __init__(self, linker: TitleLinker, default_k: int = 10) -> None:
+        """``default_k``: the list length when the person does not say (``agent.default_k``)."""
+        self.linker, self.default_k = linker, default_k
 
     def ground(
         self, calls: Iterable[dict[str, Any]], support: Support, made: Sequence[dict[str, Any]] = ()
@@ -196,6 +197,8 @@ class Grounder:
                 drop(key, "no year was asked for")
         if "k" in args and support.k is None:
             drop("k", "no count was asked for")
+        if tool in ("recommend", "search_items") and "k" not in args:
+            args["k"] = support.k or self.default_k
         if args.get("method") and not any(_written(cue, support.text) for cue in lx.EFFECT_METHODS):
             drop("method", "no estimator was asked for")
         if args.get("query"):

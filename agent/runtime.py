@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +50,7 @@ def load_semantic_planner(resources: Resources) -> SemanticPlannerLike:
     from whyrec.catalog.linker import TitleLinker
 
     resources.provide("linker", TitleLinker(resources.catalog, plain=lexicon.PLAIN_WORDS))
-    return SemanticPlanner(resources.catalog, resources.embedder, resources.linker)
+    return SemanticPlanner(resources.catalog, resources.embedder, resources.linker, resources.config.agent.default_k)
 
 
 class Agent:
@@ -85,7 +85,8 @@ class Agent:
             llm = LLMRound(self.backend.chat_model, self.tools, config.llm.timeout_s)
             self.backend.start(warm_up=llm.warm_up)
         self.planner = TurnPlanner(
-            semantic, llm, Grounder(self.resources.linker), checker, lambda i: catalog.item(i).label,
+            semantic, llm, Grounder(self.resources.linker, config.agent.default_k), checker,
+            lambda i: catalog.item(i).label,
             max_steps=config.agent.max_steps,
         )  # fmt: skip
         self.graph = build_graph(self.planner, self.tools, Responder(checker))
@@ -117,6 +118,16 @@ class Agent:
             profile = self.store.load(session_id)
             profile.user_id = user_id
             self.store.save(session_id, profile)
+        return profile
+
+    def load_transcript(self, session_id: str, turns: Sequence[tuple[str, str]]) -> SessionProfile:
+        """Start ``session_id`` from a recorded conversation ((role, text), "user" the seeker): its history,
+        and the profile its films and stances make (:mod:`whyrec.agent.transcript`). No tool is run."""
+        from whyrec.agent.transcript import profile_of, read_transcript
+
+        profile = profile_of(read_transcript(turns, self.resources.linker))
+        with self.locks(session_id):
+            self.store.start_from(session_id, turns, profile)
         return profile
 
     def update_profile(self, session_id: str, liked: list[int], disliked: list[int]) -> SessionProfile:
@@ -167,6 +178,7 @@ class Agent:
             record_feedback=lambda item_id, liked: self.store.record_feedback(session_id, item_id, liked),
             last_request=profile.last_request,
             last_items=tuple(profile.last_items),
+            suggested=tuple(profile.suggested),
         )
         with model_lease(self.backend, notes) as planner:
             yield planning(planner, self.model_name, "pending")

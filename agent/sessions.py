@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -133,6 +133,18 @@ class SessionStore:
                     (session_id, "user", message, "{}", now),
                     (session_id, "assistant", reply, json.dumps(meta, default=str), now),
                 ],
+            )
+            self._write_profile(db, session_id, profile)
+
+    def start_from(self, session_id: str, turns: Sequence[tuple[str, str]], profile: SessionProfile) -> None:
+        """The session as a recorded conversation left it: these (role, text) turns and this profile, replacing any."""
+        check_session_id(session_id)
+        now = time.time()
+        with self._transaction() as db:
+            db.execute("DELETE FROM history WHERE session_id = ?", (session_id,))
+            db.executemany(
+                "INSERT INTO history(session_id, role, content, meta, at) VALUES (?, ?, ?, ?, ?)",
+                [(session_id, role, text, "{}", now) for role, text in turns],
             )
             self._write_profile(db, session_id, profile)
 

@@ -37,6 +37,7 @@ class Identity:
     record_feedback: FeedbackSink | None = None
     last_request: dict[str, Any] | None = None  # the recommend arguments of the list the person last saw
     last_items: tuple[int, ...] = ()  # the list the person last saw, in order
+    suggested: tuple[int, ...] = ()  # films suggested to them before, never suggested again
 
     @property
     def user(self) -> UserRef:
@@ -56,8 +57,8 @@ class Identity:
 
     @property
     def excluded(self) -> tuple[int, ...]:
-        """Items never to recommend again: what the person said they liked or disliked."""
-        return tuple(dict.fromkeys([*self.liked, *self.disliked]))
+        """Items never to recommend again: what the person said they liked or disliked, and what they were offered."""
+        return tuple(dict.fromkeys([*self.liked, *self.disliked, *self.suggested]))
 
 
 def identity_of(config: RunnableConfig | None) -> Identity:

@@ -85,8 +85,11 @@ def _call(name: str, n: int, **args: Any) -> dict[str, Any]:
 class SemanticPlanner:
     """``plan(message, profile) -> Plan``; build once per catalog (about a second), then ~10 ms per message."""
 
-    def __init__(self, catalog: Catalog, embedder: Embedder, linker: TitleLinker | None = None) -> None:
-        self.catalog = catalog
+    def __init__(
+        self, catalog: Catalog, embedder: Embedder, linker: TitleLinker | None = None, default_k: int = DEFAULT_K
+    ) -> None:
+        """``default_k``: how many films a list has when the person does not say (``agent.default_k``)."""
+        self.catalog, self.default_k = catalog, default_k
         self.linker = linker or TitleLinker(catalog, plain=lx.PLAIN_WORDS)
         self.classifier = IntentClassifier(embedder, load_exemplars(), mask=self.mask, cue_bonus=lx.CUE_BONUS)
         years = catalog.items["year"].dropna()
@@ -183,7 +186,7 @@ class SemanticPlanner:
             elif year_min is None and year_max is None:
                 year_min, year_max = last.get("year_min"), last.get("year_max")
             k = k or last.get("k")
-        args: dict[str, Any] = {"query": query or None, "like": like, "k": k or DEFAULT_K}
+        args: dict[str, Any] = {"query": query or None, "like": like, "k": k or self.default_k}
         args |= {"genres_include": genres_include, "genres_exclude": genres_exclude}
         args |= {"year_min": year_min, "year_max": year_max}
         if sl.has_any(p.words, lx.SEARCH_CUES) and not like:
@@ -214,12 +217,12 @@ class SemanticPlanner:
         if item is None:
             return Plan("explain", [], (*p.notes, "tell me which recommendation to explain, e.g. 'why the first one?'"))
         last = p.profile.last_items
-        k = max(DEFAULT_K, last.index(item) + 1) if item in last else LIST_K
+        k = max(self.default_k, last.index(item) + 1) if item in last else LIST_K
         return Plan("explain", [_call("explain_recommendation", 0, item=item, k=min(k, sl.MAX_K))], tuple(p.notes))
 
     def _what_if(self, p: Parsed) -> Plan:
         removing = sl.has_any(p.words, lx.WHATIF_REMOVE)
-        k = p.k or DEFAULT_K
+        k = p.k or self.default_k
         items = p.items()
         if items:
             kind = "remove" if removing else "add"

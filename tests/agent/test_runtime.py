@@ -102,3 +102,18 @@ def test_concurrent_sessions_keep_to_themselves(make_agent: Callable[..., Agent]
         assert agent.profile(f"s{n}").liked == [item]
         assert agent.store.feedback(f"s{n}") == [(item, True)]
         assert len(agent.store.history(f"s{n}")) == 4
+
+
+def test_a_recorded_conversation_becomes_the_session_and_its_suggestions_are_not_repeated(
+    make_agent: Callable[..., Agent],
+) -> None:
+    heat, fargo, titanic = 6, 608, 1721
+    agent = make_agent(lambda m, p: Plan("recommend", [call("recommend", k=50)]))
+    turns = [("user", "I loved Heat"), ("assistant", "Have you seen Fargo (1996) or Titanic (1997)?"),
+             ("user", "Fargo I didn't like")]  # fmt: skip
+    profile = agent.load_transcript("s1", turns)
+    assert (profile.liked, profile.disliked, profile.suggested) == ([heat], [fargo], [titanic])
+    assert agent.store.history("s1") == turns  # the conversation so far, both roles; no tool was run
+    result = agent.turn("anything else?", session_id="s1")
+    listed = [it["item_id"] for it in result.items]
+    assert len(listed) == 50 and not {heat, fargo, titanic} & set(listed)
