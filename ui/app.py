@@ -34,6 +34,13 @@ EXAMPLES = [
 CSS = """
 .whyrec-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px; margin: 2px 0;}
 .whyrec-card-title {font-weight: 600;} .whyrec-card-meta, .whyrec-card-reason {font-size: 0.85em; opacity: 0.85;}
+.whyrec-card-details {font-size: 0.75em; opacity: 0.7;} .whyrec-card-details summary {cursor: pointer;}
+.whyrec-card-row {gap: 4px !important; align-items: flex-start !important; flex-wrap: nowrap !important;}
+.whyrec-card-row > .html-container, .whyrec-card-row > div:first-child {
+  flex: 1 1 auto !important; min-width: 0 !important;}
+button.whyrec-thumb {flex: 0 0 auto !important; min-width: 0 !important; width: 2.2em !important;
+  height: 2.2em !important; padding: 0 !important; margin-top: 6px !important; font-size: 1em !important;
+  line-height: 1 !important;}
 .whyrec-whatif table {width: 100%; font-size: 0.85em;} .whyrec-caption {font-weight: 600; margin-bottom: 4px;}
 .whyrec-caption small {font-weight: normal;}
 .whyrec-whatif .up {color: #2ca02c;} .whyrec-whatif .down {color: #d62728;}
@@ -212,10 +219,10 @@ def _side_panel(ui: ChatUI, session: gr.State, cards: gr.State, user_choices: li
                 if not shown:
                     gr.Markdown("Ask for recommendations to see cards here.")
                 for n, card in enumerate(shown, 1):
-                    with gr.Row(equal_height=True):
+                    with gr.Row(equal_height=False, elem_classes="whyrec-card-row"):
                         gr.HTML(render.card_html(card, n))
                         for liked, icon in ((True, "👍"), (False, "👎")):
-                            button = gr.Button(icon, size="sm", min_width=40, scale=0)
+                            button = gr.Button(icon, size="sm", min_width=0, scale=0, elem_classes="whyrec-thumb")
                             button.click(_thumb(ui, int(card["item_id"]), liked), inputs=[session], outputs=profile_out)
 
         with gr.Tab("Why", id="why"):

@@ -91,16 +91,19 @@ def cards_from_output(name: str, output: Mapping[str, Any]) -> list[dict[str, An
 
 
 def card_html(card: Mapping[str, Any], position: int) -> str:
-    """One recommendation card: title (year), genres, score and a one-line reason."""
+    """One recommendation card: title (year), genres and the reason in words; the scores behind a "details"."""
     year = f" ({card['year']})" if card.get("year") else ""
-    genres = _genres(card.get("genres") or [])
-    meta = " · ".join(x for x in (genres, f"score {float(card.get('score', 0.0)):.3f}") if x)
+    scores = [("score", card.get("score")), ("semantic match", card.get("semantic")), ("LightGCN", card.get("gcn"))]
+    details = " · ".join(f"{name} {float(value):.3f}" for name, value in scores if value is not None)
     return (
         f'<div class="whyrec-card" data-item-id="{int(card["item_id"])}">'
         f'<div class="whyrec-card-title">{position}. {html.escape(str(card["title"]))}{html.escape(year)}</div>'
-        f'<div class="whyrec-card-meta">{html.escape(meta)}</div>'
-        f'<div class="whyrec-card-reason">{html.escape(card_reason(card))}</div></div>'
-    )
+        f'<div class="whyrec-card-meta">{html.escape(_genres(card.get("genres") or []))}</div>'
+        f'<div class="whyrec-card-reason">{html.escape(card_reason(card))}</div>'
+        + (f'<details class="whyrec-card-details"><summary>details</summary>{html.escape(details)}</details>'
+           if details else "")
+        + "</div>"
+    )  # fmt: skip
 
 
 def _move(before: int | None, after: int | None) -> tuple[str, str]:

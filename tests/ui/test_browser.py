@@ -52,6 +52,7 @@ def test_recommend_why_and_whatif_flows(page: Any, served: Served) -> None:
     assert cards.count() == 5
     assert "Toy Story (1995)" in cards.first.inner_text()
     assert page.get_by_text("Ranking with the GCN…").count() >= 1  # the tool step, as a titled message
+    assert_compact_thumbs(page)
     page.screenshot(path=str(ARTIFACTS / "ui-1-recommend.png"), full_page=True)
 
     send(page, "why the first one?")
@@ -67,6 +68,17 @@ def test_recommend_why_and_whatif_flows(page: Any, served: Served) -> None:
     text = table.inner_text()
     assert "Pulp Fiction" in text and "new" in text and "(out)" in text
     page.screenshot(path=str(ARTIFACTS / "ui-3-whatif.png"), full_page=True)
+
+
+def assert_compact_thumbs(page: Any) -> None:
+    """Each card's 👍/👎 sit beside its title: small square buttons, never boxes taller than the card."""
+    page.get_by_role("tab", name="Cards").click()
+    card = page.locator(".whyrec-card").first.bounding_box()
+    for icon in ("👍", "👎"):
+        button = page.locator(f"button.whyrec-thumb:has-text('{icon}')").first.bounding_box()
+        assert button["height"] <= 48 and button["width"] <= 48, (icon, button)
+        assert button["height"] < card["height"], (icon, button, card)
+        assert abs(button["y"] - card["y"]) < card["height"] / 2, (icon, button, card)  # beside the title
 
 
 def test_effect_shows_estimate_and_dag(page: Any, served: Served) -> None:

@@ -49,7 +49,7 @@ def test_card_html_escapes_titles_and_shows_year_genres_score_reason() -> None:
             "reasons": ["because you liked Heat"]}  # fmt: skip
     html = render.card_html(card, 2)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "2. " in html and "(2001)" in html and "Drama, War · score 0.500" in html
+    assert "2. " in html and "(2001)" in html and "Drama, War<" in html and "score 0.500" in html
     assert "because you liked Heat" in html and 'data-item-id="7"' in html
 
 
