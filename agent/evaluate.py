@@ -20,7 +20,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,6 +95,7 @@ class CaseResult:
     recall: float | None = None
     ndcg: float | None = None
     planner: str = "semantic"  # who planned the scored turn
+    followed_up: bool = False  # scored on the answer to FOLLOW_UP (a transcript turn that listed no film)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class Report:
     warmup_ms: float
     per_intent: dict[str, dict[str, float]]
     planner_sources: dict[str, int] = field(default_factory=dict)  # scored turns planned by each planner
+    followed_up: int = 0  # transcript cases scored on the answer to FOLLOW_UP
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -229,6 +231,7 @@ def summarise(results: list[CaseResult], k: int, warmup_ms: float) -> Report:
         warmup_ms=round(warmup_ms, 1),
         per_intent=per_intent,
         planner_sources=dict(sorted(Counter(r.planner for r in results).items())),
+        followed_up=sum(r.followed_up for r in results),
         failures=failures,
     )
 
@@ -277,6 +280,10 @@ def evaluate_planner(planner: PlannerLike, cases: list[Case], catalog: Catalog, 
     return summarise(results, k, warmup_ms)
 
 
+# What a recorded conversation's seeker is taken to ask when the agent's own turn listed no film.
+FOLLOW_UP = "what would you recommend?"
+
+
 # --- the whole agent --------------------------------------------------------------------------------
 class AgentLike(Protocol):
     def turn(self, message: str, *, session_id: str, user_id: int | None = None) -> Any: ...
@@ -293,11 +300,30 @@ def evaluate_agent(
     history: str = "replay",
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Every case through ``Agent.turn`` in its own session: its history, then the scored message.
+    """Every case through ``Agent.turn`` in its own session (:func:`run_agent`), summarised."""
+    results, warmup_ms = run_agent(agent, cases, k, run_id=run_id, history=history, progress=progress, catalog=catalog)
+    return summarise(results, k, warmup_ms)
+
+
+def run_agent(
+    agent: AgentLike,
+    cases: list[Case],
+    k: int = 10,
+    *,
+    catalog: Catalog,
+    run_id: str = "eval",
+    history: str = "replay",
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[CaseResult], float]:
+    """Each case's result and the warm-up time: the case's history, then the scored message, in its own session.
 
     ``history="replay"`` runs the case's user turns through the agent first (each with its tools);
     ``"transcript"`` gives the agent the recorded conversation, both roles, as the session's history,
     running nothing (:meth:`Agent.load_transcript`): how a dialogue corpus such as ReDial is scored.
+    A recorded conversation's scored moment is the recommender's next suggestion, so when the agent's
+    own turn lists no film (the message was a reaction, "seen it, loved it"), the case is scored on its
+    answer to :data:`FOLLOW_UP` in the same session (counted in ``Report.followed_up``), as
+    conversational recommenders' recommendation modules are scored at every suggesting turn.
     """
     results = []
     start = time.perf_counter()
@@ -314,9 +340,12 @@ def evaluate_agent(
             if turn.role == "user":
                 agent.turn(turn.content, session_id=session, user_id=case.user_id)
         result = agent.turn(case.message, session_id=session, user_id=case.user_id)
-        items = [int(i["item_id"]) for i in result.items][:k]
+        followed = history == "transcript" and bool(case.expect.items) and not result.items
+        listed = agent.turn(FOLLOW_UP, session_id=session, user_id=case.user_id) if followed else result
+        items = [int(i["item_id"]) for i in listed.items][:k]
         calls = [{"name": c["name"], "args": c["args"]} for c in result.tool_calls]
-        results.append(score_case(case, result.intent, calls, items, result.latency_ms, catalog, k, result.planner))
+        scored = score_case(case, result.intent, calls, items, result.latency_ms, catalog, k, result.planner)
+        results.append(replace(scored, followed_up=followed))
         if progress is not None:
             progress(n + 1, len(cases))
-    return summarise(results, k, warmup_ms)
+    return results, warmup_ms

@@ -63,6 +63,7 @@ class ShownList:
     constraints: Constraints = field(default_factory=Constraints)
     k: int = 10
     config: HybridConfig = field(default_factory=HybridConfig)
+    prior: np.ndarray | None = field(default=None, compare=False)  # the dialogue prior's scores, if blended
 
 
 def without(user: UserRef, removed: Sequence[int]) -> Profile:
@@ -111,7 +112,7 @@ class ListProbe:
         result = hybrid_recommend(
             self.ranker, self.index, without(self.user, removed) if removed else self.user,
             query=s.query, like_ids=like, constraints=s.constraints, k=max(DEPTH, s.k), config=s.config,
-            gcn_all=gcn,
+            gcn_all=gcn, prior=s.prior,
         )  # fmt: skip
         return [(item.item_id, item.score) for item in result.items]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -62,9 +63,16 @@ class HybridConfig(BaseModel):
     With no query and no liked items there is no semantic score and the GCN carries the whole
     weight. ``candidates`` bounds each source (retriever by text, by liked items, GCN top-N); a
     larger pool lets the GCN personalise more, a smaller one keeps results closer to the request.
-    See ``whyrec.ranker.hybrid``.
+    With ``prior_file`` and ``prior_weight`` > 0, a popularity prior from training dialogues joins the
+    blend with that weight. See ``whyrec.ranker.hybrid`` and ``whyrec.ranker.prior``.
     """
 
     semantic_weight: float = Field(0.5, ge=0, le=1, description="weight of the text match")
     gcn_weight: float = Field(0.5, ge=0, le=1, description="weight of the LightGCN personal score")
     candidates: int = Field(200, ge=10, le=5000, description="candidates from each source before filtering")
+    prior_weight: float = Field(
+        0.0, ge=0, le=1, description="weight of the dialogue prior (ranker/prior.py); 0 = not used"
+    )
+    prior_file: Path | None = Field(
+        None, description="training dialogues as `whyrec eval` cases whose suggested films make the prior"
+    )

@@ -13,7 +13,9 @@ computed exactly rather than only where a source happened to return it:
   says "like Heat" is scored as someone who watched Heat).
 
 Both are min-max normalised over the candidates and blended with ``HybridConfig`` weights; when one
-signal is absent (no query and no liked items) the other carries the whole weight. This is the
+signal is absent (no query and no liked items) the other carries the whole weight. A third signal,
+optional, is a popularity prior learnt from recommendation dialogues (:mod:`whyrec.ranker.prior`):
+its most suggested films join the candidates (under the same floor) and its score joins the blend. This is the
 retrieve-then-rank design of two-tower systems (Covington et al. 2016,
 https://dl.acm.org/doi/10.1145/2959100.2959190) with the GCN as the personal tower.
 """
@@ -92,11 +94,13 @@ def hybrid_recommend(
     k: int = 10,
     config: HybridConfig = HybridConfig(),
     gcn_all: np.ndarray | None = None,
+    prior: np.ndarray | None = None,
 ) -> HybridResult:
     """The top-``k`` items for ``user`` matching ``query``/``like_ids`` under hard ``constraints``.
 
     ``gcn_all`` is :func:`gcn_scores` computed already (a counterfactual search batches them, and its
-    verification computes them with another propagation).
+    verification computes them with another propagation). ``prior`` is a score in [0, 1] per item
+    (:meth:`DialoguePrior.scores`), blended with ``config.prior_weight``.
     """
     catalog = ranker.catalog
     if k < 1:
@@ -123,6 +127,10 @@ def hybrid_recommend(
     positions = np.flatnonzero(allowed)
     top = positions[np.lexsort((positions, -gcn_all[positions]))[:n]]
     pool.update((int(catalog.item_ids[p]), None) for p in top)
+    w_prior = config.prior_weight if prior is not None else 0.0
+    if prior is not None and w_prior > 0:
+        favoured = positions[np.lexsort((positions, -prior[positions]))[:n]]
+        pool.update((int(catalog.item_ids[p]), None) for p in favoured if prior[p] > 0)
     ids = np.fromiter(pool, dtype=np.int64, count=len(pool))
     ids = ids[allowed[catalog.item_index(ids)]] if len(ids) else ids  # defence in depth: hard means hard
     if len(ids) == 0:
@@ -142,7 +150,10 @@ def hybrid_recommend(
     blend = w_gcn * _normalise(gcn)
     if semantic is not None:
         blend = blend + w_sem * _normalise(semantic)
-    blend /= w_sem + w_gcn
+    favour = _normalise(prior[catalog.item_index(ids)]) if prior is not None and w_prior > 0 else None
+    if favour is not None:
+        blend = blend + w_prior * favour
+    blend /= w_sem + w_gcn + (w_prior if favour is not None else 0.0)
     order = np.lexsort((ids, -blend))[:k]
 
     fallback = None
@@ -158,6 +169,7 @@ def hybrid_recommend(
             _because(item, catalog, near) if near is not None else "",
             f"fits “{text}”" if text and not liked else "",
             _taste_reason(float(taste[j]), fallback),
+            "often suggested in film conversations" if favour is not None and favour[j] >= TASTE_STRONG else "",
         ]
         reasons = [r for r in reasons if r] or ["a good fit for your taste"]  # it is there by the GCN, then
         results.append(

@@ -51,10 +51,12 @@ def shown_list(resources: Resources, identity: Identity, k: int) -> ShownList:
     from whyrec.tools.recommend import RecommendArgs, request_of
 
     if identity.last_request is None:
-        return ShownList(k=k, config=resources.config.hybrid)
+        return ShownList(k=k, config=resources.config.hybrid, prior=resources.prior)
     args = RecommendArgs.model_validate(identity.last_request)
     request = request_of(resources, identity, args)
-    return ShownList(request.query, tuple(request.like), request.constraints, args.k, resources.config.hybrid)
+    return ShownList(
+        request.query, tuple(request.like), request.constraints, args.k, resources.config.hybrid, resources.prior
+    )
 
 
 class WhatIfArgs(FilmArgs):

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from whyrec.catalog.embed import Embedder
     from whyrec.catalog.index import ItemIndex
     from whyrec.catalog.linker import TitleLinker
@@ -82,6 +84,15 @@ class Resources:
         """Use ``value`` as the resource ``name`` (unless it is already loaded), e.g. a linker built with a lexicon."""
         with self._guard:
             self._values.setdefault(name, value)
+
+    @property
+    def prior(self) -> np.ndarray | None:
+        """The dialogue prior's per-item scores when ``hybrid.prior_weight`` > 0 and ``hybrid.prior_file`` is set."""
+        from whyrec.ranker.prior import prior_scores
+
+        if self.config.hybrid.prior_file is None or self.config.hybrid.prior_weight <= 0:
+            return None
+        return self._get("prior", lambda: prior_scores(self.config.hybrid, self.catalog))
 
     @property
     def exposure_log(self) -> ExposureLog:

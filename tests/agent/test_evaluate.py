@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from whyrec.agent.evaluate import EvalInputError, args_match, evaluate_agent, load_cases, recall_ndcg
+from whyrec.agent.evaluate import FOLLOW_UP, EvalInputError, args_match, evaluate_agent, load_cases, recall_ndcg
 
 HEAT, MATRIX, TOY_STORY, ALIEN = 6, 2571, 1, 1214  # 1995 Crime, 1999 Sci-Fi, 1995 Animation, 1979 Horror
 
@@ -46,6 +46,10 @@ class ReplayAgent:
     def __init__(self, answers: dict[str, tuple[str, list[int]]]) -> None:
         self.answers = answers
         self.turns: list[tuple[str, str, int | None]] = []
+        self.transcripts: dict[str, list[tuple[str, str]]] = {}
+
+    def load_transcript(self, session_id: str, turns: list[tuple[str, str]]) -> None:
+        self.transcripts[session_id] = list(turns)
 
     def turn(self, message: str, *, session_id: str, user_id: int | None = None) -> Any:
         self.turns.append((session_id, message, user_id))
@@ -88,3 +92,20 @@ def test_agent_metrics_and_history_replay(tmp_path: Path, catalog: Any) -> None:
     # the history's user turn is replayed in the case's own session, as the case's user; assistant turns are not
     assert ("t-0", "first", 7) in agent.turns and not any(m == "sure" for _, m, _ in agent.turns)
     assert agent.turns[0][0] == "t-warmup" and report.warmup_ms >= 0
+
+
+def test_a_transcript_is_read_not_replayed_and_a_reaction_is_followed_up(tmp_path: Path, catalog: Any) -> None:
+    history = [{"role": "assistant", "content": "Seen Heat?"}, {"role": "user", "content": "first"}]
+    cases = load_cases(
+        write(
+            tmp_path / "c.jsonl",
+            {"id": "lists", "history": history, "message": "90s please", "expect": {"items": [MATRIX]}},
+            {"id": "reacts", "history": history, "message": "seen it, loved it", "expect": {"items": [ALIEN]}},
+        )
+    )
+    agent = ReplayAgent({"90s please": ("recommend", [HEAT, MATRIX]), FOLLOW_UP: ("recommend", [ALIEN])})
+    report = evaluate_agent(agent, cases, catalog, k=10, run_id="t", history="transcript")
+    assert agent.transcripts["t-0"] == [("assistant", "Seen Heat?"), ("user", "first")]
+    assert not any(m == "first" for _, m, _ in agent.turns)  # nothing replayed
+    assert ("t-1", FOLLOW_UP, None) in agent.turns and ("t-0", FOLLOW_UP, None) not in agent.turns
+    assert report.followed_up == 1 and report.recall_at_k == 1.0

@@ -1,0 +1,72 @@
+"""The dialogue prior: counted from training cases, blended into the hybrid list, clear about bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.catalog.index_fixtures import shared_small_index
+from tests.ranker.tiny import make_tiny_ranker
+from whyrec.catalog.index import ItemIndex
+from whyrec.catalog.model import Catalog
+from whyrec.errors import WhyrecError
+from whyrec.ranker.config import HybridConfig
+from whyrec.ranker.hybrid import hybrid_recommend
+from whyrec.ranker.prior import DialoguePrior, prior_scores
+from whyrec.ranker.scoring import Profile, Ranker
+
+
+def cases(path: Path, *suggested: list[int]) -> Path:
+    path.write_text("\n".join(json.dumps({"message": "hi", "expect": {"items": s}}) for s in suggested) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def setup(catalog: Catalog) -> tuple[Ranker, ItemIndex]:
+    small, index = shared_small_index(catalog)
+    return make_tiny_ranker(small, dim=16, layers=2, train_epochs=2), index
+
+
+def test_counts_are_the_suggestions_of_the_cases(catalog: Catalog, tmp_path: Path) -> None:
+    prior = DialoguePrior.fit(catalog, cases(tmp_path / "c.jsonl", [1, 2], [1], [999_999_999]))
+    position = {int(i): n for n, i in enumerate(catalog.item_ids)}
+    assert prior.counts[position[1]] == 2 and prior.counts[position[2]] == 1 and prior.counts.sum() == 3
+    scores = prior.scores()
+    assert scores[position[1]] == 1.0 and 0 < scores[position[2]] < 1 and scores.min() == 0.0
+    assert prior.top(2) == [position[1], position[2]]
+
+
+def test_bad_files_are_clear_errors(catalog: Catalog, tmp_path: Path) -> None:
+    with pytest.raises(WhyrecError, match="cannot read"):
+        DialoguePrior.fit(catalog, tmp_path / "missing.jsonl")
+    (tmp_path / "bad.jsonl").write_text("{not json\n")
+    with pytest.raises(WhyrecError, match=r"bad\.jsonl:1: not a JSON case"):
+        DialoguePrior.fit(catalog, tmp_path / "bad.jsonl")
+    with pytest.raises(WhyrecError, match="suggests no film"):
+        DialoguePrior.fit(catalog, cases(tmp_path / "none.jsonl", [999_999_999]))
+
+
+def test_off_unless_a_file_and_a_weight_are_set(catalog: Catalog, tmp_path: Path) -> None:
+    path = cases(tmp_path / "c.jsonl", [1])
+    assert prior_scores(HybridConfig(prior_file=path), catalog) is None  # weight 0
+    assert prior_scores(HybridConfig(prior_weight=0.5), catalog) is None  # no file
+    assert prior_scores(HybridConfig(prior_weight=0.5, prior_file=path), catalog) is not None
+
+
+def test_a_heavy_prior_brings_the_most_suggested_film_first(setup: tuple[Ranker, ItemIndex], tmp_path: Path) -> None:
+    ranker, index = setup
+    catalog = ranker.catalog
+    plain = hybrid_recommend(ranker, index, Profile(), k=10)
+    favourite = int(catalog.item_ids[-1])  # a film the plain list does not start with
+    assert plain.items[0].item_id != favourite
+    scores = DialoguePrior.fit(catalog, cases(tmp_path / "c.jsonl", [favourite], [favourite])).scores()
+    config = HybridConfig(prior_weight=1.0, gcn_weight=0.1)
+    favoured = hybrid_recommend(ranker, index, Profile(), k=10, config=config, prior=scores)
+    assert favoured.items[0].item_id == favourite
+    assert "often suggested in film conversations" in favoured.items[0].reasons
+    assert np.all(np.diff([it.score for it in favoured.items]) <= 1e-12)
+    unweighted = hybrid_recommend(ranker, index, Profile(), k=10, config=HybridConfig(), prior=scores)
+    assert [it.item_id for it in unweighted.items] == [it.item_id for it in plain.items]  # weight 0: no effect
