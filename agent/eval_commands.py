@@ -131,6 +131,33 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         if result["choice"]:
             console.print(f"more accurate on the blind set: {result['choice']['planner']} ({result['choice']['by']})")
 
+    @bench.command("redial")
+    def bench_redial(
+        ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False
+    ) -> None:
+        """ReDial's development dialogues: Recall@1/10/50 of the agent beside popularity and fold-in only."""
+        from whyrec.bench.redial import CUTS, run
+
+        with progress_bar() as progress:
+            tasks: dict[str, Any] = {}
+
+            def update(label: str, done: int, total: int) -> None:
+                task = tasks.setdefault(label, progress.add_task(label, total=total or None, info=""))
+                progress.update(task, completed=done)
+
+            result = run(ctx.obj, progress=update)
+        if as_json:
+            print_json(result)
+            return
+        table = Table("set", "method", "cases", *(f"Recall@{k}" for k in CUTS), title="ReDial development dialogues")
+        for row in result["rows"]:
+            table.add_row(
+                f"{row['set']} ({row['use']})", row["method"], str(row["cases"]),
+                *(f"{row[f'recall@{k}']:.3f}" for k in CUTS),
+            )  # fmt: skip
+        Console().print(table)
+        console.print(f"data: {result['credit']}")
+
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
