@@ -3,7 +3,8 @@
 Each write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) in WAL mode, so a process killed
 mid-write leaves the feedback either fully stored or absent, never half-written, and readers are
 never blocked by a writer. Every row is keyed by session id, so sessions cannot see each other.
-A connection is opened per operation: cheap with SQLite, and safe from any thread.
+Each thread keeps one connection to the file (SQLite connections belong to the thread that opened
+them), so a turn does not pay for opening the database several times.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class SessionStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._local = threading.local()  # this thread's connection
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
@@ -63,12 +65,12 @@ class SessionStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-        try:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
             db.execute("PRAGMA synchronous=NORMAL")
-            yield db
-        finally:
-            db.close()
+            self._local.db = db
+        yield db
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -126,6 +126,7 @@ class ItemIndex:
         self.collection = coll
         self.catalog = catalog
         self._ef = MiniLMEmbeddingFunction()
+        self._vector_memo: dict[str, np.ndarray] = {}  # item id -> stored unit vector, read once
         # A turn embeds its query for the search and again for the blend: remember recent ones.
         self.encode = lru_cache(maxsize=256)(self._encode)  # type: ignore[method-assign]
 
@@ -210,8 +211,11 @@ class ItemIndex:
         if not len(item_ids):
             return np.zeros((0, 0), dtype=np.float32)
         keys = [str(int(i)) for i in item_ids]
-        got = self.collection.get(ids=keys, include=["embeddings"])
-        found = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+        found = self._vector_memo
+        wanted = [k for k in dict.fromkeys(keys) if k not in found]
+        if wanted:  # stored vectors change only when the index is rebuilt, which opens a new ItemIndex
+            got = self.collection.get(ids=wanted, include=["embeddings"])
+            found.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
         missing = [k for k in keys if k not in found]
         if missing:
             raise ArtifactError(f"items {', '.join(missing[:5])} are not in the index; run `whyrec prepare`")

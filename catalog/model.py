@@ -95,7 +95,19 @@ class Catalog:
     def has_item(self, item_id: int) -> bool:
         return int(item_id) in self.items.index
 
+    @cached_property
+    def _item_memo(self) -> dict[int, Item]:
+        return {}
+
     def item(self, item_id: int) -> Item:
+        """The item's record (memoised: a turn looks the same films up many times, and rows never change)."""
+        memo = self._item_memo
+        found = memo.get(item_id) if isinstance(item_id, int) else None
+        if found is None:
+            found = memo[int(item_id)] = self._read_item(item_id)
+        return found
+
+    def _read_item(self, item_id: int) -> Item:
         try:
             row = self.items.loc[int(item_id)]
         except (KeyError, ValueError, OverflowError):
