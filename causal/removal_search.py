@@ -40,6 +40,7 @@ from whyrec.causal.results import Explanation, Influence, ItemRef
 from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig
 from whyrec.ranker.hybrid import Retriever, hybrid_recommend
+from whyrec.ranker.prior import DialoguePrior
 from whyrec.ranker.scoring import Profile, Ranker, UserRef
 
 SHORTLIST = 8  # films whose single removal is computed exactly (the rest are ranked by the estimate)
@@ -63,7 +64,7 @@ class ShownList:
     constraints: Constraints = field(default_factory=Constraints)
     k: int = 10
     config: HybridConfig = field(default_factory=HybridConfig)
-    prior: np.ndarray | None = field(default=None, compare=False)  # the dialogue prior's scores, if blended
+    prior: DialoguePrior | None = field(default=None, compare=False)  # the dialogue prior, if blended
 
 
 def without(user: UserRef, removed: Sequence[int]) -> Profile:

@@ -73,6 +73,9 @@ class HybridConfig(BaseModel):
     prior_weight: float = Field(
         0.0, ge=0, le=1, description="weight of the dialogue prior (ranker/prior.py); 0 = not used"
     )
+    comention_weight: float = Field(
+        1.0, ge=0, le=10, description="weight, inside the dialogue prior, of films co-mentioned with the person's"
+    )
     prior_file: Path | None = Field(
         None, description="training dialogues as `whyrec eval` cases whose suggested films make the prior"
     )

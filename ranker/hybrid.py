@@ -32,6 +32,7 @@ from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.model import Catalog
 from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig
+from whyrec.ranker.prior import DialoguePrior
 from whyrec.ranker.scoring import EMPTY_PROFILE_FALLBACK, Profile, Ranker, UserRef
 
 TASTE_STRONG = 0.5  # normalised GCN score from which "people with your taste rate it highly" is said
@@ -94,13 +95,14 @@ def hybrid_recommend(
     k: int = 10,
     config: HybridConfig = HybridConfig(),
     gcn_all: np.ndarray | None = None,
-    prior: np.ndarray | None = None,
+    prior: DialoguePrior | None = None,
 ) -> HybridResult:
     """The top-``k`` items for ``user`` matching ``query``/``like_ids`` under hard ``constraints``.
 
     ``gcn_all`` is :func:`gcn_scores` computed already (a counterfactual search batches them, and its
     verification computes them with another propagation). ``prior`` is a score in [0, 1] per item
-    (:meth:`DialoguePrior.scores`), blended with ``config.prior_weight``.
+    ``prior``, when given, is scored for the person's films (the liked ones and ``like_ids``) and blended
+    with ``config.prior_weight``.
     """
     catalog = ranker.catalog
     if k < 1:
@@ -128,9 +130,11 @@ def hybrid_recommend(
     top = positions[np.lexsort((positions, -gcn_all[positions]))[:n]]
     pool.update((int(catalog.item_ids[p]), None) for p in top)
     w_prior = config.prior_weight if prior is not None else 0.0
+    favoured_all = None
     if prior is not None and w_prior > 0:
-        favoured = positions[np.lexsort((positions, -prior[positions]))[:n]]
-        pool.update((int(catalog.item_ids[p]), None) for p in favoured if prior[p] > 0)
+        favoured_all = prior.scores([*(user.liked if isinstance(user, Profile) else ()), *liked])
+        favoured = positions[np.lexsort((positions, -favoured_all[positions]))[:n]]
+        pool.update((int(catalog.item_ids[p]), None) for p in favoured if favoured_all[p] > 0)
     ids = np.fromiter(pool, dtype=np.int64, count=len(pool))
     ids = ids[allowed[catalog.item_index(ids)]] if len(ids) else ids  # defence in depth: hard means hard
     if len(ids) == 0:
@@ -150,7 +154,7 @@ def hybrid_recommend(
     blend = w_gcn * _normalise(gcn)
     if semantic is not None:
         blend = blend + w_sem * _normalise(semantic)
-    favour = _normalise(prior[catalog.item_index(ids)]) if prior is not None and w_prior > 0 else None
+    favour = _normalise(favoured_all[catalog.item_index(ids)]) if favoured_all is not None else None
     if favour is not None:
         blend = blend + w_prior * favour
     blend /= w_sem + w_gcn + (w_prior if favour is not None else 0.0)

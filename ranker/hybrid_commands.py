@@ -47,7 +47,7 @@ def run_hybrid(
     from whyrec.errors import WhyrecError
     from whyrec.ranker.commands import parse_ids
     from whyrec.ranker.hybrid import hybrid_recommend
-    from whyrec.ranker.prior import prior_scores
+    from whyrec.ranker.prior import load_prior
     from whyrec.ranker.scoring import Profile, Ranker, UserRef
 
     profile = Profile(liked=parse_ids(liked, "--liked"), disliked=parse_ids(disliked, "--disliked"))
@@ -65,7 +65,7 @@ def run_hybrid(
         constraints=constraints,
         k=k,
         config=config.hybrid,
-        prior=prior_scores(config.hybrid, catalog),
+        prior=load_prior(config.hybrid, catalog),
     )
     if as_json:
         print_json(

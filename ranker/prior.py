@@ -1,73 +1,130 @@
-"""A popularity prior learnt from recommendation dialogues: which films recommenders suggest.
+"""A prior learnt from recommendation dialogues: which films recommenders suggest, and with what.
 
 In conversational recommendation the films people are offered follow a popularity of their own:
 recent, well-known films dominate ReDial's suggestions (Li et al., NeurIPS 2018,
 https://redialdata.github.io/website/), and MovieLens popularity, which favours the 1990s classics its
-raters rated, misses them. Counting the suggestions of *training* dialogues, one count per suggested
-film per turn, gives that prior; ``hybrid.prior_weight`` blends it with the retriever and the GCN.
-It is a property of the catalog, not of a user, so removing a user's ratings never changes it and
-counterfactual explanations stay those of the user's own history.
+raters rated, misses them. Two counts over *training* dialogues make the prior:
 
-The dialogues are read as ``whyrec eval`` cases (one JSON object per line), the films each case
-expects (``expect.items``, what the recommender suggested next) being the suggestions.
+- *suggestions*: how often each film was suggested (one count per suggesting turn);
+- *co-mentions*: how often two films were named in the same dialogue, so the films a person names
+  call up the films that conversations about them went on to (the item-item signal KBRD-style
+  recommenders draw from dialogue corpora).
+
+``score = normalise(log(1 + suggestions) / max + comention_weight * normalise(log(1 + co-mentions with
+the person's films)))``, in [0, 1]; ``hybrid.prior_weight`` blends it with the retriever and the GCN.
+It reads no ratings, so a counterfactual removal changes it only through the films removed from the
+person's own.
+
+The dialogues are read as ``whyrec eval`` cases (one JSON object per line): the films each case
+expects (``expect.items``, what the recommender suggested next) are the suggestions, and the films
+named in a dialogue are those its cases expect plus the titles the catalog's linker finds in its
+longest recorded history.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
+from whyrec.catalog.linker import TitleLinker
 from whyrec.catalog.model import Catalog
 from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig
 
 
+def _log_unit(values: np.ndarray) -> np.ndarray:
+    logged = np.log1p(values)
+    top = float(logged.max()) if logged.size else 0.0
+    return logged / top if top > 0 else logged
+
+
 @dataclass(frozen=True)
 class DialoguePrior:
-    """Suggestion counts per catalog item (in ``catalog.item_ids`` order), and where they came from."""
+    """Suggestion counts and co-mention counts over catalog positions (``catalog.item_ids`` order)."""
 
+    catalog: Catalog
     counts: np.ndarray
+    comentions: sp.csr_matrix
+    comention_weight: float
     source: str
 
     @classmethod
-    def fit(cls, catalog: Catalog, cases: Path) -> DialoguePrior:
-        """Count the suggested films of ``cases``; films outside the catalog are skipped, not errors."""
+    def fit(
+        cls, catalog: Catalog, cases: Path, linker: TitleLinker | None = None, comention_weight: float = 1.0
+    ) -> DialoguePrior:
+        """Count ``cases``; films outside the catalog are skipped. No ``linker``: co-mentions of expected films only."""
         position = {int(i): n for n, i in enumerate(catalog.item_ids)}
         counts = np.zeros(len(catalog.item_ids), dtype=np.float64)
-        try:
-            lines = cases.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise WhyrecError(f"cannot read the dialogue prior's cases {cases}: {exc.strerror or exc}") from None
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                items = json.loads(line).get("expect", {}).get("items", [])
-            except (json.JSONDecodeError, AttributeError):
-                raise WhyrecError(f"{cases}:{number}: not a JSON case object") from None
+        named: dict[str, set[int]] = {}
+        longest: dict[str, list[Any]] = {}
+        for number, case in _read(cases):
+            items = [i for i in case.get("expect", {}).get("items", []) if isinstance(i, int) and i in position]
             for item in items:
-                if isinstance(item, int) and item in position:
-                    counts[position[item]] += 1
+                counts[position[item]] += 1
+            dialogue = str(case.get("id", number)).rsplit("-", 1)[0]
+            named.setdefault(dialogue, set()).update(position[i] for i in items)
+            history = case.get("history") or []
+            if len(history) >= len(longest.get(dialogue, [])):
+                longest[dialogue] = history
         if not counts.any():
             raise WhyrecError(f"{cases} suggests no film of the catalog, so it gives no prior")
-        return cls(counts, str(cases))
+        if linker is not None:
+            for dialogue, history in longest.items():
+                for turn in history:
+                    text = turn.get("content", "") if isinstance(turn, dict) else ""
+                    named[dialogue].update(position[m.item_id] for m in linker.link(str(text), relaxed=True))
+        rows = [(a, b) for films in named.values() for a in films for b in films if a != b]
+        n = len(catalog.item_ids)
+        ones = np.ones(len(rows), dtype=np.float64)
+        pairs = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+        comentions = sp.csr_matrix((ones, (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+        return cls(catalog, counts, comentions, comention_weight, str(cases))
 
-    def scores(self) -> np.ndarray:
-        """Per item in [0, 1]: log(1 + count) over its maximum, so a few top films do not swamp the rest."""
-        logged = np.log1p(self.counts)
-        return logged / logged.max()
+    def scores(self, films: Sequence[int] = ()) -> np.ndarray:
+        """Per item in [0, 1], for a person who named ``films`` (movieIds; unknown ones are ignored)."""
+        score = _log_unit(self.counts)
+        seeds = [int(p) for p in self.catalog.item_index([i for i in films if self.catalog.has_item(i)])]
+        if seeds and self.comention_weight > 0:
+            together = np.asarray(self.comentions[seeds].sum(axis=0)).ravel()
+            score = score + self.comention_weight * _log_unit(together)
+        top = float(score.max())
+        return score / top if top > 0 else score
 
-    def top(self, n: int) -> list[int]:
-        """Positions (in ``catalog.item_ids``) of the ``n`` most suggested films, ties by position."""
-        suggested = np.flatnonzero(self.counts)
-        return suggested[np.lexsort((suggested, -self.counts[suggested]))][:n].tolist()
+    def top(self, n: int, films: Sequence[int] = ()) -> list[int]:
+        """Positions (in ``catalog.item_ids``) of the ``n`` best-scored films, ties by position."""
+        score = self.scores(films)
+        ranked = np.flatnonzero(score)
+        return ranked[np.lexsort((ranked, -score[ranked]))][:n].tolist()
 
 
-def prior_scores(config: HybridConfig, catalog: Catalog) -> np.ndarray | None:
+def _read(cases: Path) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        lines = cases.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise WhyrecError(f"cannot read the dialogue prior's cases {cases}: {exc.strerror or exc}") from None
+    out = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError:
+            raise WhyrecError(f"{cases}:{number}: not a JSON case object") from None
+        if not isinstance(case, dict):
+            raise WhyrecError(f"{cases}:{number}: not a JSON case object")
+        out.append((number, case))
+    return out
+
+
+def load_prior(config: HybridConfig, catalog: Catalog, linker: TitleLinker | None = None) -> DialoguePrior | None:
     """The prior :func:`hybrid_recommend` blends under ``config``, or None when it is off."""
     if config.prior_file is None or config.prior_weight <= 0:
         return None
-    return DialoguePrior.fit(catalog, config.prior_file.expanduser()).scores()
+    linker = linker or TitleLinker(catalog)
+    return DialoguePrior.fit(catalog, config.prior_file.expanduser(), linker, config.comention_weight)

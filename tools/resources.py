@@ -13,14 +13,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from whyrec.catalog.embed import Embedder
     from whyrec.catalog.index import ItemIndex
     from whyrec.catalog.linker import TitleLinker
     from whyrec.catalog.model import Catalog
     from whyrec.causal.simulate import ExposureLog
     from whyrec.config import AppConfig
+    from whyrec.ranker.prior import DialoguePrior
     from whyrec.ranker.scoring import Ranker
 
 T = TypeVar("T")
@@ -86,13 +85,13 @@ class Resources:
             self._values.setdefault(name, value)
 
     @property
-    def prior(self) -> np.ndarray | None:
-        """The dialogue prior's per-item scores when ``hybrid.prior_weight`` > 0 and ``hybrid.prior_file`` is set."""
-        from whyrec.ranker.prior import prior_scores
+    def prior(self) -> DialoguePrior | None:
+        """The dialogue prior when ``hybrid.prior_weight`` > 0 and ``hybrid.prior_file`` is set, else None."""
+        from whyrec.ranker.prior import load_prior
 
         if self.config.hybrid.prior_file is None or self.config.hybrid.prior_weight <= 0:
             return None
-        return self._get("prior", lambda: prior_scores(self.config.hybrid, self.catalog))
+        return self._get("prior", lambda: load_prior(self.config.hybrid, self.catalog, self.linker))
 
     @property
     def exposure_log(self) -> ExposureLog:

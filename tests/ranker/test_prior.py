@@ -11,16 +11,19 @@ import pytest
 from tests.catalog.index_fixtures import shared_small_index
 from tests.ranker.tiny import make_tiny_ranker
 from whyrec.catalog.index import ItemIndex
+from whyrec.catalog.linker import TitleLinker
 from whyrec.catalog.model import Catalog
 from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig
 from whyrec.ranker.hybrid import hybrid_recommend
-from whyrec.ranker.prior import DialoguePrior, prior_scores
+from whyrec.ranker.prior import DialoguePrior, load_prior
 from whyrec.ranker.scoring import Profile, Ranker
 
 
 def cases(path: Path, *suggested: list[int]) -> Path:
-    path.write_text("\n".join(json.dumps({"message": "hi", "expect": {"items": s}}) for s in suggested) + "\n")
+    """One dialogue per list of suggested films."""
+    lines = [json.dumps({"id": f"d{n}-1", "message": "hi", "expect": {"items": s}}) for n, s in enumerate(suggested)]
+    path.write_text("\n".join(lines) + "\n")
     return path
 
 
@@ -39,6 +42,27 @@ def test_counts_are_the_suggestions_of_the_cases(catalog: Catalog, tmp_path: Pat
     assert prior.top(2) == [position[1], position[2]]
 
 
+def test_films_named_together_call_each_other_up(catalog: Catalog, tmp_path: Path) -> None:
+    heat, ronin, fargo, toy_story = 6, 2344, 608, 1
+    path = tmp_path / "c.jsonl"
+    lines = [
+        {"id": "a-1", "history": [{"role": "user", "content": "I loved Heat (1995)"}], "expect": {"items": [2344]}},
+        {"id": "b-1", "history": [], "expect": {"items": [608, 1]}},
+        {"id": "b-2", "history": [], "expect": {"items": [1]}},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    linker = TitleLinker(catalog)
+    prior = DialoguePrior.fit(catalog, path, linker)
+    position = {int(i): n for n, i in enumerate(catalog.item_ids)}
+    plain, after_heat = prior.scores(), prior.scores([heat])
+    assert plain[position[toy_story]] == 1.0  # suggested most
+    assert after_heat[position[ronin]] > plain[position[ronin]]  # named with Heat in dialogue a
+    ratio = after_heat[position[fargo]] / after_heat[position[toy_story]]
+    assert ratio == pytest.approx(plain[position[fargo]] / plain[position[toy_story]])  # neither named with Heat
+    alone = DialoguePrior.fit(catalog, path, linker, comention_weight=0.0)
+    assert np.array_equal(alone.scores([heat]), alone.scores())
+
+
 def test_bad_files_are_clear_errors(catalog: Catalog, tmp_path: Path) -> None:
     with pytest.raises(WhyrecError, match="cannot read"):
         DialoguePrior.fit(catalog, tmp_path / "missing.jsonl")
@@ -51,9 +75,9 @@ def test_bad_files_are_clear_errors(catalog: Catalog, tmp_path: Path) -> None:
 
 def test_off_unless_a_file_and_a_weight_are_set(catalog: Catalog, tmp_path: Path) -> None:
     path = cases(tmp_path / "c.jsonl", [1])
-    assert prior_scores(HybridConfig(prior_file=path), catalog) is None  # weight 0
-    assert prior_scores(HybridConfig(prior_weight=0.5), catalog) is None  # no file
-    assert prior_scores(HybridConfig(prior_weight=0.5, prior_file=path), catalog) is not None
+    assert load_prior(HybridConfig(prior_file=path), catalog) is None  # weight 0
+    assert load_prior(HybridConfig(prior_weight=0.5), catalog) is None  # no file
+    assert load_prior(HybridConfig(prior_weight=0.5, prior_file=path), catalog) is not None
 
 
 def test_a_heavy_prior_brings_the_most_suggested_film_first(setup: tuple[Ranker, ItemIndex], tmp_path: Path) -> None:
@@ -62,7 +86,7 @@ def test_a_heavy_prior_brings_the_most_suggested_film_first(setup: tuple[Ranker,
     plain = hybrid_recommend(ranker, index, Profile(), k=10)
     favourite = int(catalog.item_ids[-1])  # a film the plain list does not start with
     assert plain.items[0].item_id != favourite
-    scores = DialoguePrior.fit(catalog, cases(tmp_path / "c.jsonl", [favourite], [favourite])).scores()
+    scores = DialoguePrior.fit(catalog, cases(tmp_path / "c.jsonl", [favourite], [favourite]))
     config = HybridConfig(prior_weight=1.0, gcn_weight=0.1)
     favoured = hybrid_recommend(ranker, index, Profile(), k=10, config=config, prior=scores)
     assert favoured.items[0].item_id == favourite
