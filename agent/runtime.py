@@ -103,6 +103,10 @@ class Agent:
         if self.backend is not None and wait_for_model_s > 0:
             self.backend.wait_ready(wait_for_model_s)
 
+    def model_status(self) -> str | None:
+        """The language model's state ("ok", "busy", "starting", "down"), None when no model is configured."""
+        return None if self.backend is None else self.backend.status()
+
     @property
     def model_name(self) -> str:
         return self.backend.name if self.backend is not None else "no language model"

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -144,8 +145,9 @@ class AppProcess:
                 err = self.process.stderr.read().decode(errors="replace")[-500:] if self.process.stderr else ""
                 raise WhyrecError(f"the app exited while starting: {err}")
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
-                    return self
+                health = httpx.get(f"{self.url}/api/health", timeout=2)
+                if health.status_code == 200 and health.json().get("model") != "starting":
+                    return self  # up, and its language model (if any) past start-up: the bench measures turns
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
@@ -171,6 +173,7 @@ def drive(url: str, titles: list[str], turns: int, deadline_s: float, request_ti
     latencies: list[float] = []
     errors: list[str] = []
     replies: dict[int, list[tuple[str, str]]] = {n: [] for n in range(len(titles))}  # (reply, titles it listed)
+    planned_by: Counter[str] = Counter()  # who planned each answered turn: the language model or the fallback
     skipped = 0
     lock = threading.Lock()
 
@@ -189,14 +192,16 @@ def drive(url: str, titles: list[str], turns: int, deadline_s: float, request_ti
                     took = time.perf_counter() - start
                     data = response.json() if response.status_code == 200 else {}
                     reply = str(data.get("reply", ""))
+                    planner = str(data.get("planner", "none"))
                     outputs = {k: data.get(k) for k in ("items", "explanation", "whatif", "effect")}
                     listed = json.dumps(outputs, ensure_ascii=False)  # what this session's own tools returned
                     problem = None if reply.strip() else f"HTTP {response.status_code}: {response.text[:200]}"
                 except (httpx.HTTPError, ValueError) as exc:
-                    took, reply, listed = time.perf_counter() - start, "", ""
+                    took, reply, listed, planner = time.perf_counter() - start, "", "", "none"
                     problem = f"{type(exc).__name__}: {exc}"
                 with lock:
                     latencies.append(took)
+                    planned_by[planner] += 1
                     replies[n].append((reply, listed))
                     if problem:
                         errors.append(problem)
@@ -231,6 +236,7 @@ def drive(url: str, titles: list[str], turns: int, deadline_s: float, request_ti
         "p50_ms": round(statistics.median(ms), 1) if ms else None,
         "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1) if ms else None,
         "max_ms": round(ms[-1], 1) if ms else None,
+        "planned_by": dict(sorted(planned_by.items())),
         "cross_session_leaks": leaks,
         "recommended_to_other_sessions": sum(own for _, _, own, _ in mentions),
     }

@@ -1,7 +1,8 @@
 """One FastAPI app serving the Gradio page at ``/`` and a small JSON API at ``/api`` for scripts and the load bench.
 
 ``POST /api/ask`` with ``{"session_id", "message", "user_id"}`` runs one agent turn and returns the
-``TurnResult`` (the ``whyrec ask --json`` contract); ``GET /api/health`` answers ``{"ok": true}``.
+``TurnResult`` (the ``whyrec ask --json`` contract); ``GET /api/health`` answers ``{"ok": true,
+"model": state}`` (the language model's state, null without one).
 When ``--auth user:pass`` is set, the page asks for a login and the API wants the same credentials
 as HTTP Basic auth. The server binds to 127.0.0.1 unless told otherwise.
 """
@@ -57,8 +58,9 @@ def api_router(agent: AgentLike, auth: tuple[str, str] | None) -> APIRouter:
     router = APIRouter(prefix="/api", dependencies=[Depends(check)])
 
     @router.get("/health")
-    def health() -> dict[str, bool]:
-        return {"ok": True}
+    def health() -> dict[str, Any]:
+        """Up, and the language model's state (null without one), so a client can wait for "ok"."""
+        return {"ok": True, "model": agent.model_status()}
 
     @router.post("/ask", response_model=None)
     def ask(request: AskRequest) -> Any:  # sync: FastAPI runs it in its thread pool, the agent is blocking

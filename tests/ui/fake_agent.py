@@ -62,6 +62,9 @@ class FakeAgent:
         self.profiles[session_id] = profile
         return profile
 
+    def model_status(self) -> str | None:
+        return None  # no language model
+
     def update_profile(self, session_id: str, liked: list[int], disliked: list[int]) -> SessionProfile:
         profile = self.profile(session_id)
         profile.liked, profile.disliked = list(liked), [i for i in disliked if i not in liked]

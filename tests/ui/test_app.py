@@ -101,7 +101,7 @@ def test_api_ask_runs_a_turn_and_names_bad_input() -> None:
     crash = api.post("/api/ask", json={"session_id": "a", "message": "boom"})
     assert crash.status_code == 500 and "Traceback" not in crash.text and "RuntimeError" not in crash.text
     assert api.post("/api/ask", json={"message": "no session"}).status_code == 422
-    assert api.get("/api/health").json() == {"ok": True}
+    assert api.get("/api/health").json() == {"ok": True, "model": None}  # the fake has no language model
 
 
 def test_auth_guards_the_api_and_the_page() -> None:
