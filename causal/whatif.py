@@ -172,14 +172,13 @@ class _Causes:
         if item_id in self.hidden:
             return f"it is {'/'.join(item.genres)}, and that genre is excluded"
         change = float(self.after[pos] - self.before[pos])
-        direction = "rose" if change > 0 else "fell"
         fact = self._link(pos, item.genres)
-        own = f"its score {direction} by {abs(change):.3f}"
+        own = f"it scores {'higher' if change > 0 else 'lower'} for you now"  # the numbers stay in before/after
         if rank_before is not None and rank_after is not None:
             up = rank_after < rank_before
             if up != (change > 0):  # moved against its own score change: the others moved more
                 other = "fell further" if up else "rose more"
-                return f"{own}, but items around it {other}" + (f"; {fact}" if fact else "")
+                return f"{own}, but the films around it {other}" + (f"; {fact}" if fact else "")
         return f"{own}: {fact}" if fact else own
 
     def _link(self, pos: int, genres: tuple[str, ...]) -> str:

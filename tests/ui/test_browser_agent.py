@@ -54,7 +54,7 @@ def real_url(app_config: AppConfig, tmp_path_factory: pytest.TempPathFactory) ->
         agent.close()
 
 
-def test_real_agent_recommend_why_whatif(real_url: str) -> None:
+def test_real_agent_recommend_why_whatif_effect(real_url: str) -> None:
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "run `make browser`"
@@ -80,4 +80,12 @@ def test_real_agent_recommend_why_whatif(real_url: str) -> None:
         page.locator("#whatif table").wait_for()
         assert "before" in page.locator("#whatif table").inner_text()
         page.screenshot(path=str(ARTIFACTS / "ui-agent-3-whatif.png"), full_page=True)
+
+        send(page, "does featuring a film on the home page make people watch it?")
+        page.locator("#effect img").wait_for()
+        page.locator("#dag img").wait_for()
+        answer = page.locator("#chat").get_by_text("95% CI").last
+        answer.wait_for()
+        assert answer.inner_text().count("95% CI") == 1  # each fact once: estimate, CI, naive gap, refutations
+        page.screenshot(path=str(ARTIFACTS / "ui-agent-4-effect.png"), full_page=True)
         browser.close()
