@@ -102,7 +102,7 @@ class Catalog:
     def item(self, item_id: int) -> Item:
         """The item's record (memoised: a turn looks the same films up many times, and rows never change)."""
         memo = self._item_memo
-        found = memo.get(item_id) if isinstance(item_id, int) else None
+        found = memo.get(item_id)  # numpy integers hash and compare as ints
         if found is None:
             found = memo[int(item_id)] = self._read_item(item_id)
         return found

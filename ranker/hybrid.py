@@ -100,9 +100,8 @@ def hybrid_recommend(
     """The top-``k`` items for ``user`` matching ``query``/``like_ids`` under hard ``constraints``.
 
     ``gcn_all`` is :func:`gcn_scores` computed already (a counterfactual search batches them, and its
-    verification computes them with another propagation). ``prior`` is a score in [0, 1] per item
-    ``prior``, when given, is scored for the person's films (the liked ones and ``like_ids``) and blended
-    with ``config.prior_weight``.
+    verification computes them with another propagation). ``prior``, when given, is scored for the
+    person's films (the liked ones and ``like_ids``) and blended with ``config.prior_weight``.
     """
     catalog = ranker.catalog
     if k < 1:
@@ -129,7 +128,7 @@ def hybrid_recommend(
     positions = np.flatnonzero(allowed)
     top = positions[np.lexsort((positions, -gcn_all[positions]))[:n]]
     pool.update((int(catalog.item_ids[p]), None) for p in top)
-    w_prior = config.prior_weight if prior is not None else 0.0
+    w_prior = config.prior_weight
     favoured_all = None
     if prior is not None and w_prior > 0:
         favoured_all = prior.scores([*(user.liked if isinstance(user, Profile) else ()), *liked])
@@ -154,8 +153,9 @@ def hybrid_recommend(
     blend = w_gcn * _normalise(gcn)
     if semantic is not None:
         blend = blend + w_sem * _normalise(semantic)
-    favour = _normalise(favoured_all[catalog.item_index(ids)]) if favoured_all is not None else None
-    if favour is not None:
+    favour = None
+    if favoured_all is not None:
+        favour = _normalise(favoured_all[catalog.item_index(ids)])
         blend = blend + w_prior * favour
     blend /= w_sem + w_gcn + (w_prior if favour is not None else 0.0)
     order = np.lexsort((ids, -blend))[:k]

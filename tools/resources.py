@@ -89,8 +89,6 @@ class Resources:
         """The dialogue prior when ``hybrid.prior_weight`` > 0 and ``hybrid.prior_file`` is set, else None."""
         from whyrec.ranker.prior import load_prior
 
-        if self.config.hybrid.prior_file is None or self.config.hybrid.prior_weight <= 0:
-            return None
         return self._get("prior", lambda: load_prior(self.config.hybrid, self.catalog, self.linker))
 
     @property
