@@ -41,7 +41,7 @@ def explain_recommendation(resources: Resources, identity: Identity, args: Expla
         shown = replace(shown, k=max(shown.k, identity.last_items.index(item) + 1))
     found = explain_shown(
         resources.ranker, resources.index, identity.user, item, shown,
-        max_size=settings.explain_max_size, beam=settings.explain_beam, m=settings.influences_shown,
+        max_size=settings.explain_max_size, m=settings.influences_shown,
     )  # fmt: skip
     return verify(resources.ranker, resources.index, identity.user, shown, found)
 
