@@ -66,7 +66,10 @@ def explanation(e: dict[str, Any]) -> str:
         yours = "the films you told me about" if chat else "your ratings"
         text = (
             f"{e['title']} is #{e['rank_before']} in your list because of {yours} as a whole: removing up to "
-            f"{e['max_size']} of them ({e['history_size']} in all) does not push it out of the top {e['k']}."
+            f"{e['max_size']} of them ({e['history_size']} in all) does not push it out of the top {e['k']}"
+        )
+        text += (
+            f"; it takes removing about {e['takes']} of them, the ones that support it most." if e.get("takes") else "."
         )
     influences = [i for i in e.get("influences") or [] if i.get("new_rank") != e.get("rank_before")]
     if influences:

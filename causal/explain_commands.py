@@ -30,7 +30,8 @@ def show_explanation(e: Explanation) -> None:
     else:
         out.print(
             f"{e.title} is #{e.rank_before}; no set of at most {e.max_size} of your {e.history_size} ratings"
-            f" was found whose removal drops it out of the top {e.k}."
+            f" was found whose removal drops it out of the top {e.k}"
+            + (f"; it takes removing about {e.takes}, those that support it most." if e.takes else ".")
         )
     table = Table("rating removed alone", "new rank", "score change", title="most influential ratings")
     for i in e.influences:

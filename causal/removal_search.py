@@ -186,6 +186,7 @@ def explain_shown(
         max_size=max_size,
         history_size=len(probe.films),
         history="chat" if ranker.node(user) == ranker.graph.guest else "ratings",
+        takes=None if found else how_many(probe, ordered, max_size),
     )
 
 
@@ -203,6 +204,20 @@ def estimate(ranker: Ranker, user: UserRef, item_id: int, shown: ShownList, step
     allowed = shown_mask(ranker, person) & shown.constraints.validate(catalog).mask(catalog)
     target = int(catalog.item_index([item_id])[0])
     return greedy_removals(edge_model(ranker, person), target, allowed, shown.k, steps)
+
+
+def how_many(probe: ListProbe, ordered: list[int], max_size: int) -> int | None:
+    """The fewest of the most supportive films, on a widening grid past ``max_size``, that take the item out.
+
+    An overdetermined film ("because of your ratings as a whole") gets a size: Terminator 2 leaves
+    user 1's top 10 only without about half of their 200 ratings. One batch; None if none works.
+    """
+    sizes, n = [], max_size
+    while n < len(ordered):
+        n = min(len(ordered), max(n + 1, round(n * 1.5)))
+        sizes.append(n)
+    sets = [tuple(sorted(ordered[:n])) for n in sizes]
+    return next((n for n, (r, _, _) in zip(sizes, probe.run(sets), strict=True) if r > probe.k), None)
 
 
 def search(

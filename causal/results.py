@@ -43,6 +43,9 @@ class Explanation:
     max_size: int
     history_size: int
     history: Literal["ratings", "chat"] = "ratings"  # the person's MovieLens ratings, or films named in the chat
+    # When no set within max_size works: how many of their most supportive films (by the estimate) do
+    # take it out, the smallest tried (an upper bound, not a minimum); None if even all of them do not.
+    takes: int | None = None
 
 
 @dataclass(frozen=True)

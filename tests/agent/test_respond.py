@@ -29,6 +29,18 @@ def test_why_answers_lead_with_the_counterfactual() -> None:
     assert "without The Matrix alone it would be #9" in text
 
 
+def test_an_overdetermined_film_is_there_because_of_the_ratings_as_a_whole() -> None:
+    whole = {**EXPLANATION, "found": False, "removal": [], "rank_after": None, "rank_before": 1, "takes": 22}
+    text = render_outcome(ToolOutcome("explain_recommendation", {}, True, whole))
+    assert text.startswith(
+        "The Dark Knight is #1 in your list because of your ratings as a whole: removing up to 10 of them "
+        "(40 in all) does not push it out of the top 10; it takes removing about 22 of them, the ones that "
+        "support it most."
+    )
+    never = render_outcome(ToolOutcome("explain_recommendation", {}, True, {**whole, "takes": None}))
+    assert "does not push it out of the top 10." in never and "it takes" not in never
+
+
 def test_chat_users_hear_about_the_films_they_named() -> None:
     chat = {**EXPLANATION, "history": "chat", "rank_after": None}
     text = render_outcome(ToolOutcome("explain_recommendation", {}, True, chat))

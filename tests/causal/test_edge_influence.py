@@ -12,7 +12,7 @@ from tests.causal.tiny_graph import TinyIndex
 from tests.ranker.tiny import make_tiny_catalog, make_tiny_ranker, random_edges
 from whyrec.causal.edge_influence import edge_model, greedy_removals
 from whyrec.causal.ranks import shown_mask
-from whyrec.causal.removal_search import ListProbe, ShownList, explain_shown
+from whyrec.causal.removal_search import ListProbe, ShownList, estimate, explain_shown
 from whyrec.causal.verify import rank_without, verify
 from whyrec.ranker.scoring import Profile, Ranker, UserRef
 
@@ -82,3 +82,21 @@ def test_a_heavy_user_gets_a_verified_pruned_set_from_the_greedy(ranker: Ranker)
         for smaller in combinations(removal, len(removal) - 1):  # pruned: no member is redundant
             assert not smaller or rank_without(ranker, index, HEAVY, shown, item, list(smaller)) <= K
     assert found >= 2
+
+
+def test_past_max_size_it_says_how_many_of_the_most_supportive_films_it_takes(ranker: Ranker) -> None:
+    index, shown = TinyIndex(ranker), ShownList(k=K)
+    checked = 0
+    for item, _ in ListProbe(ranker, index, HEAVY, shown, -1).ranked()[:K]:
+        e = explain_shown(ranker, index, HEAVY, item, shown, max_size=1)
+        if e.found:
+            assert e.takes is None
+            continue
+        supportive = estimate(ranker, HEAVY, item, shown, 1)[1]
+        if e.takes is None:  # not even all 16: the list keeps it whatever is removed
+            assert rank_without(ranker, index, HEAVY, shown, item, supportive) <= K
+            continue
+        checked += 1
+        assert 1 < e.takes <= len(supportive)
+        assert rank_without(ranker, index, HEAVY, shown, item, supportive[: e.takes]) > K  # stock LGConv agrees
+    assert checked >= 1
