@@ -66,6 +66,7 @@ class ShownList:
     k: int = 10
     config: HybridConfig = field(default_factory=HybridConfig)
     prior: DialoguePrior | None = field(default=None, compare=False)  # the dialogue prior, if blended
+    named: tuple[int, ...] = ()  # the conversation's other films, the prior's seeds (hybrid_recommend)
 
 
 def without(user: UserRef, removed: Sequence[int]) -> Profile:
@@ -114,7 +115,7 @@ class ListProbe:
         result = hybrid_recommend(
             self.ranker, self.index, without(self.user, removed) if removed else self.user,
             query=s.query, like_ids=like, constraints=s.constraints, k=max(DEPTH, s.k), config=s.config,
-            gcn_all=gcn, prior=s.prior,
+            gcn_all=gcn, prior=s.prior, named=tuple(i for i in s.named if i not in removed),
         )  # fmt: skip
         return [(item.item_id, item.score) for item in result.items]
 

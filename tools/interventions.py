@@ -50,13 +50,12 @@ def shown_list(resources: Resources, identity: Identity, k: int) -> ShownList:
     """The request behind the list the person last saw (their plain recommendations if they saw none)."""
     from whyrec.tools.recommend import RecommendArgs, request_of
 
+    hybrid, prior, named = resources.config.hybrid, resources.prior, identity.excluded
     if identity.last_request is None:
-        return ShownList(k=k, config=resources.config.hybrid, prior=resources.prior)
+        return ShownList(k=k, config=hybrid, prior=prior, named=named)
     args = RecommendArgs.model_validate(identity.last_request)
     request = request_of(resources, identity, args)
-    return ShownList(
-        request.query, tuple(request.like), request.constraints, args.k, resources.config.hybrid, resources.prior
-    )
+    return ShownList(request.query, tuple(request.like), request.constraints, args.k, hybrid, prior, named)
 
 
 class WhatIfArgs(FilmArgs):

@@ -114,6 +114,7 @@ def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> 
         k=args.k,
         config=resources.config.hybrid,
         prior=resources.prior,
+        named=identity.excluded,
     )
     return Recommendations(
         items=[item_out(catalog, it.item_id, it.score, it.reasons, it.semantic, it.gcn) for it in result.items],

@@ -10,6 +10,7 @@ import pytest
 
 from tests.catalog.index_fixtures import shared_small_index
 from tests.ranker.tiny import make_tiny_ranker
+from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.index import ItemIndex
 from whyrec.catalog.linker import TitleLinker
 from whyrec.catalog.model import Catalog
@@ -94,3 +95,27 @@ def test_a_heavy_prior_brings_the_most_suggested_film_first(setup: tuple[Ranker,
     assert np.all(np.diff([it.score for it in favoured.items]) <= 1e-12)
     unweighted = hybrid_recommend(ranker, index, Profile(), k=10, config=HybridConfig(), prior=scores)
     assert [it.item_id for it in unweighted.items] == [it.item_id for it in plain.items]  # weight 0: no effect
+
+
+def test_films_the_conversation_named_call_up_theirs_but_are_never_shown(
+    setup: tuple[Ranker, ItemIndex], tmp_path: Path
+) -> None:
+    ranker, index = setup
+    catalog = ranker.catalog
+    offered, partner, other = (int(catalog.item_ids[n]) for n in (3, -2, -3))  # offered, partner: one dialogue
+    path = tmp_path / "c.jsonl"
+    lines = [
+        {"id": "a-1", "history": [], "expect": {"items": [offered, partner]}},
+        {"id": "b-1", "history": [], "expect": {"items": [other]}},
+        {"id": "b-2", "history": [], "expect": {"items": [other]}},  # suggested most: first unless on topic
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    prior = DialoguePrior.fit(catalog, path, comention_weight=5.0)
+    config = HybridConfig(prior_weight=1.0, gcn_weight=0.1)
+    hidden = Constraints(exclude_ids=(offered,))  # offered already, as the session hides it
+    without = hybrid_recommend(ranker, index, Profile(), k=10, constraints=hidden, config=config, prior=prior)
+    named = hybrid_recommend(
+        ranker, index, Profile(), k=10, constraints=hidden, config=config, prior=prior, named=(offered,)
+    )
+    assert without.items[0].item_id == other and named.items[0].item_id == partner
+    assert offered not in [it.item_id for it in named.items]
