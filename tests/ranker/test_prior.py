@@ -119,3 +119,20 @@ def test_films_the_conversation_named_call_up_theirs_but_are_never_shown(
     )
     assert without.items[0].item_id == other and named.items[0].item_id == partner
     assert offered not in [it.item_id for it in named.items]
+
+
+def test_the_priors_picks_are_not_held_to_the_retrievers_floor(setup: tuple[Ranker, ItemIndex], tmp_path: Path) -> None:
+    """In conversations the film offered next is often not the nearest in words (ReDial, README)."""
+    ranker, index = setup
+    catalog, query, user = ranker.catalog, "space adventure", Profile()
+    config = HybridConfig(candidates=10, prior_weight=1.0)
+    similarity = index.vectors(list(catalog.item_ids)) @ index.encode(query)
+    far = int(catalog.item_ids[int(np.argmin(similarity))])  # the film least like the words
+    prior = DialoguePrior.fit(catalog, cases(tmp_path / "c.jsonl", *[[far]] * 5))
+    floor = min(h.score for h in index.search(query, 10))
+    plain = hybrid_recommend(ranker, index, user, query=query, k=10, config=config)
+    assert far not in [it.item_id for it in plain.items]
+    favoured = hybrid_recommend(ranker, index, user, query=query, k=10, config=config, prior=prior)
+    assert far in [it.item_id for it in favoured.items]
+    others = [it for it in favoured.items if it.item_id != far]  # the rest still answer the words
+    assert others and all(it.semantic is not None and it.semantic >= floor - 1e-5 for it in others)
