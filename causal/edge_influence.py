@@ -22,31 +22,28 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
+from whyrec.causal.ranks import item_embeddings
 from whyrec.ranker.scoring import Ranker, UserRef
 
 COMPETITORS = 300  # items, best first, that may overtake the explained one (the rest are too far below)
 POOL = 120  # films kept as candidates after the first greedy step (heavy users rated thousands)
 
-_LAYERS: weakref.WeakKeyDictionary[Ranker, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+_SHIFTED: weakref.WeakKeyDictionary[Ranker, np.ndarray] = weakref.WeakKeyDictionary()
 
 
-def _layers(ranker: Ranker) -> tuple[np.ndarray, np.ndarray]:
-    """(final embeddings, ``sum_{l>=1} alpha_l x_{l-1}``) of every node on the training graph, cached."""
-    cached = _LAYERS.get(ranker)
+def _shifted(ranker: Ranker) -> np.ndarray:
+    """``sum_{l>=1} alpha_l x_{l-1}`` of every node on the training graph (what an edge passes on), cached."""
+    cached = _SHIFTED.get(ranker)
     if cached is None:
         model, adj = ranker.model, ranker.graph.adjacency
-        with torch.no_grad():
-            x = model.embedding.weight.detach().numpy().astype(np.float64)
+        x = model.embedding.weight.detach().numpy().astype(np.float64)
         alpha = model.alpha.numpy().astype(np.float64)
-        final, shifted = alpha[0] * x, np.zeros_like(x)
+        cached = np.zeros_like(x)
         for layer in range(1, model.num_layers + 1):
-            shifted += alpha[layer] * x
+            cached += alpha[layer] * x
             x = np.asarray(adj @ x)
-            final += alpha[layer] * x
-        cached = (final, shifted)
-        _LAYERS[ranker] = cached
+        _SHIFTED[ranker] = cached
     return cached
 
 
@@ -69,16 +66,17 @@ class EdgeModel:
 def edge_model(ranker: Ranker, user: UserRef) -> EdgeModel:
     """The first-order model of ``user``'s scores (a known user's edited edges, or a chat user's films)."""
     catalog, graph = ranker.catalog, ranker.graph
-    final, shifted = _layers(ranker)
     node = ranker.node(user)
     films = ranker.history(user)
     positions = catalog.item_index(films)
-    in_graph = set(graph.user_items(node).tolist()) if node != graph.guest else set()
     degree = np.bincount(graph.items, minlength=catalog.n_items)[positions].astype(np.float64)
-    degree += np.asarray([p not in in_graph for p in positions.tolist()], dtype=np.float64)  # folded-in edges
-    contributions = shifted[positions + graph.n_users] / np.sqrt(degree)[:, None]
+    if node != graph.guest:
+        degree += ~np.isin(positions, graph.user_items(node))  # folded-in edges add one to their film
+    else:
+        degree += 1.0
+    contributions = _shifted(ranker)[positions + graph.n_users] / np.sqrt(degree)[:, None]
     own = ranker.model.alpha[0].item() * ranker.model.embedding.weight[node].detach().numpy().astype(np.float64)
-    return EdgeModel(films, contributions, own, final[graph.n_users : graph.guest])
+    return EdgeModel(films, contributions, own, item_embeddings(ranker).astype(np.float64))
 
 
 def greedy_removals(

@@ -197,7 +197,8 @@ def estimate(ranker: Ranker, user: UserRef, item_id: int, shown: ShownList, step
     The request's liked films count as the person's edges, as the pipeline folds them in.
     """
     catalog = ranker.catalog
-    like = [i for i in shown.like if i not in set(ranker.history(user).tolist())]
+    history = set(ranker.history(user).tolist())
+    like = [i for i in shown.like if i not in history]
     person = user
     if like:
         base = user if isinstance(user, Profile) else Profile(user_id=int(user))  # type: ignore[arg-type]
