@@ -72,6 +72,14 @@ class AppConfig(BaseSettings):
             return self.data_dir.expanduser().resolve()
         return (DEFAULT_HOME / "data").expanduser().resolve()
 
+    @property
+    def prior_path(self) -> Path | None:
+        """The dialogues the prior is fitted on: ``hybrid.prior_file``, else ReDial's train_500 cases if present."""
+        if self.hybrid.prior_file is not None:
+            return self.hybrid.prior_file.expanduser()
+        default = self.data_path / "redial-dev" / "train_500_cases.jsonl"
+        return default if default.is_file() else None
+
 
 def load_config(**overrides: Any) -> AppConfig:
     """Read the environment once and apply command-line overrides (None means "not given")."""

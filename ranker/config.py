@@ -63,19 +63,23 @@ class HybridConfig(BaseModel):
     With no query and no liked items there is no semantic score and the GCN carries the whole
     weight. ``candidates`` bounds each source (retriever by text, by liked items, GCN top-N); a
     larger pool lets the GCN personalise more, a smaller one keeps results closer to the request.
-    With ``prior_file`` and ``prior_weight`` > 0, a popularity prior from training dialogues joins the
-    blend with that weight. See ``whyrec.ranker.hybrid`` and ``whyrec.ranker.prior``.
+    With ``prior_weight`` > 0 and training dialogues to fit it on (``prior_file``, by default ReDial's
+    ``train_500`` cases in the data dir when they are there), a popularity prior from those dialogues
+    joins the blend for people known only by what they said (chat users; a MovieLens user's list comes
+    from their ratings). See ``whyrec.ranker.hybrid`` and ``whyrec.ranker.prior``.
     """
 
     semantic_weight: float = Field(0.5, ge=0, le=1, description="weight of the text match")
     gcn_weight: float = Field(0.5, ge=0, le=1, description="weight of the LightGCN personal score")
     candidates: int = Field(200, ge=10, le=5000, description="candidates from each source before filtering")
     prior_weight: float = Field(
-        0.0, ge=0, le=1, description="weight of the dialogue prior (ranker/prior.py); 0 = not used"
+        1.0, ge=0, le=1, description="weight of the dialogue prior (ranker/prior.py) for chat users; 0 = not used"
     )
     comention_weight: float = Field(
         1.0, ge=0, le=10, description="weight, inside the dialogue prior, of films co-mentioned with the person's"
     )
     prior_file: Path | None = Field(
-        None, description="training dialogues as `whyrec eval` cases whose suggested films make the prior"
+        None,
+        description="training dialogues as `whyrec eval` cases whose suggested films make the prior; unset = "
+        "<data_dir>/redial-dev/train_500_cases.jsonl when it exists, else no prior",
     )

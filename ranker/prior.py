@@ -122,9 +122,13 @@ def _read(cases: Path) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
-def load_prior(config: HybridConfig, catalog: Catalog, linker: TitleLinker | None = None) -> DialoguePrior | None:
-    """The prior :func:`hybrid_recommend` blends under ``config``, or None when it is off."""
-    if config.prior_file is None or config.prior_weight <= 0:
+def load_prior(
+    config: HybridConfig, catalog: Catalog, linker: TitleLinker | None = None, path: Path | None = None
+) -> DialoguePrior | None:
+    """The prior :func:`hybrid_recommend` blends under ``config``, fitted on ``path`` (default
+    ``config.prior_file``; ``AppConfig.prior_path`` resolves the data dir's default), or None when it is off."""
+    path = path or config.prior_file
+    if path is None or config.prior_weight <= 0:
         return None
     linker = linker or TitleLinker(catalog)
-    return DialoguePrior.fit(catalog, config.prior_file.expanduser(), linker, config.comention_weight)
+    return DialoguePrior.fit(catalog, path.expanduser(), linker, config.comention_weight)

@@ -86,10 +86,11 @@ class Resources:
 
     @property
     def prior(self) -> DialoguePrior | None:
-        """The dialogue prior when ``hybrid.prior_weight`` > 0 and ``hybrid.prior_file`` is set, else None."""
+        """The dialogue prior when ``hybrid.prior_weight`` > 0 and there are dialogues to fit it on, else None."""
         from whyrec.ranker.prior import load_prior
 
-        return self._get("prior", lambda: load_prior(self.config.hybrid, self.catalog, self.linker))
+        config = self.config
+        return self._get("prior", lambda: load_prior(config.hybrid, self.catalog, self.linker, config.prior_path))
 
     @property
     def exposure_log(self) -> ExposureLog:
@@ -99,5 +100,5 @@ class Resources:
 
     def warm(self, *names: str) -> None:
         """Load the named resources now (all by default), so the first turn is not the slow one."""
-        for name in names or ("catalog", "embedder", "ranker", "index"):
+        for name in names or ("catalog", "embedder", "ranker", "index", "prior"):
             getattr(self, name)

@@ -14,6 +14,7 @@ from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.index import ItemIndex
 from whyrec.catalog.linker import TitleLinker
 from whyrec.catalog.model import Catalog
+from whyrec.config import AppConfig
 from whyrec.errors import WhyrecError
 from whyrec.ranker.config import HybridConfig
 from whyrec.ranker.hybrid import hybrid_recommend
@@ -76,9 +77,20 @@ def test_bad_files_are_clear_errors(catalog: Catalog, tmp_path: Path) -> None:
 
 def test_off_unless_a_file_and_a_weight_are_set(catalog: Catalog, tmp_path: Path) -> None:
     path = cases(tmp_path / "c.jsonl", [1])
-    assert load_prior(HybridConfig(prior_file=path), catalog) is None  # weight 0
+    assert load_prior(HybridConfig(prior_file=path, prior_weight=0), catalog) is None  # weight 0
     assert load_prior(HybridConfig(prior_weight=0.5), catalog) is None  # no file
     assert load_prior(HybridConfig(prior_weight=0.5, prior_file=path), catalog) is not None
+    assert load_prior(HybridConfig(), catalog, path=path) is not None  # the data dir's default file
+
+
+def test_the_default_file_is_the_data_dirs_train_500_when_it_is_there(tmp_path: Path) -> None:
+    config = AppConfig(data_dir=tmp_path)
+    assert config.prior_path is None
+    (tmp_path / "redial-dev").mkdir()
+    default = cases(tmp_path / "redial-dev" / "train_500_cases.jsonl", [1])
+    assert AppConfig(data_dir=tmp_path).prior_path == default
+    chosen = tmp_path / "mine.jsonl"
+    assert AppConfig(data_dir=tmp_path, hybrid=HybridConfig(prior_file=chosen)).prior_path == chosen
 
 
 def test_a_heavy_prior_brings_the_most_suggested_film_first(setup: tuple[Ranker, ItemIndex], tmp_path: Path) -> None:
@@ -93,8 +105,13 @@ def test_a_heavy_prior_brings_the_most_suggested_film_first(setup: tuple[Ranker,
     assert favoured.items[0].item_id == favourite
     assert "often suggested in film conversations" in favoured.items[0].reasons
     assert np.all(np.diff([it.score for it in favoured.items]) <= 1e-12)
-    unweighted = hybrid_recommend(ranker, index, Profile(), k=10, config=HybridConfig(), prior=scores)
+    unweighted = hybrid_recommend(ranker, index, Profile(), k=10, config=HybridConfig(prior_weight=0), prior=scores)
     assert [it.item_id for it in unweighted.items] == [it.item_id for it in plain.items]  # weight 0: no effect
+    user = int(catalog.user_ids[0])  # a rating history speaks for itself: the prior is for chat users
+    known = hybrid_recommend(ranker, index, user, k=10, config=config, prior=scores)
+    assert [it.item_id for it in known.items] == [
+        it.item_id for it in hybrid_recommend(ranker, index, user, k=10, config=config).items
+    ]
 
 
 def test_films_the_conversation_named_call_up_theirs_but_are_never_shown(
