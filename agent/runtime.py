@@ -98,7 +98,7 @@ class Agent:
 
     def warm(self, wait_for_model_s: float = 0.0) -> None:
         """Load every resource now, so the first turn is as fast as the rest (and wait for the model, if asked)."""
-        self.resources.warm("catalog", "embedder", "ranker", "index", "linker")
+        self.resources.warm("catalog", "embedder", "ranker", "index", "linker", "prior")
         self.planner.semantic.plan("hello", SessionProfile())
         if self.backend is not None and wait_for_model_s > 0:
             self.backend.wait_ready(wait_for_model_s)

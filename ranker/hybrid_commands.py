@@ -65,7 +65,7 @@ def run_hybrid(
         constraints=constraints,
         k=k,
         config=config.hybrid,
-        prior=load_prior(config.hybrid, catalog),
+        prior=load_prior(config.hybrid, catalog, config.prior_path),
     )
     if as_json:
         print_json(

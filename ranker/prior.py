@@ -123,12 +123,10 @@ def _read(cases: Path) -> list[tuple[int, dict[str, Any]]]:
 
 
 def load_prior(
-    config: HybridConfig, catalog: Catalog, linker: TitleLinker | None = None, path: Path | None = None
+    config: HybridConfig, catalog: Catalog, path: Path | None, linker: TitleLinker | None = None
 ) -> DialoguePrior | None:
-    """The prior :func:`hybrid_recommend` blends under ``config``, fitted on ``path`` (default
-    ``config.prior_file``; ``AppConfig.prior_path`` resolves the data dir's default), or None when it is off."""
-    path = path or config.prior_file
+    """The prior :func:`hybrid_recommend` blends under ``config``, fitted on ``path`` (``AppConfig.prior_path``:
+    ``hybrid.prior_file`` or the data dir's default), or None when it is off."""
     if path is None or config.prior_weight <= 0:
         return None
-    linker = linker or TitleLinker(catalog)
-    return DialoguePrior.fit(catalog, path.expanduser(), linker, config.comention_weight)
+    return DialoguePrior.fit(catalog, path, linker or TitleLinker(catalog), config.comention_weight)

@@ -90,7 +90,7 @@ class Resources:
         from whyrec.ranker.prior import load_prior
 
         config = self.config
-        return self._get("prior", lambda: load_prior(config.hybrid, self.catalog, self.linker, config.prior_path))
+        return self._get("prior", lambda: load_prior(config.hybrid, self.catalog, config.prior_path, self.linker))
 
     @property
     def exposure_log(self) -> ExposureLog:
@@ -100,5 +100,5 @@ class Resources:
 
     def warm(self, *names: str) -> None:
         """Load the named resources now (all by default), so the first turn is not the slow one."""
-        for name in names or ("catalog", "embedder", "ranker", "index", "prior"):
+        for name in names or ("catalog", "embedder", "ranker", "index"):
             getattr(self, name)

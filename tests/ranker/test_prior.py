@@ -77,10 +77,10 @@ def test_bad_files_are_clear_errors(catalog: Catalog, tmp_path: Path) -> None:
 
 def test_off_unless_a_file_and_a_weight_are_set(catalog: Catalog, tmp_path: Path) -> None:
     path = cases(tmp_path / "c.jsonl", [1])
-    assert load_prior(HybridConfig(prior_file=path, prior_weight=0), catalog) is None  # weight 0
-    assert load_prior(HybridConfig(prior_weight=0.5), catalog) is None  # no file
-    assert load_prior(HybridConfig(prior_weight=0.5, prior_file=path), catalog) is not None
-    assert load_prior(HybridConfig(), catalog, path=path) is not None  # the data dir's default file
+    assert load_prior(HybridConfig(prior_weight=0), catalog, path) is None  # weight 0
+    assert load_prior(HybridConfig(prior_weight=0.5), catalog, None) is None  # no file
+    assert load_prior(HybridConfig(prior_weight=0.5), catalog, path) is not None
+    assert load_prior(HybridConfig(), catalog, path) is not None  # on by default once there is a file
 
 
 def test_the_default_file_is_the_data_dirs_train_500_when_it_is_there(tmp_path: Path) -> None:
