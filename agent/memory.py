@@ -32,6 +32,7 @@ def remember(profile: SessionProfile, intent: str, outcomes: list[ToolOutcome]) 
             p.last_items = [int(it["item_id"]) for it in out.get("items", [])]
         if o.name == "recommend":
             p.last_request = dict(o.args)
+            p.genres_asked = list(dict.fromkeys([*p.genres_asked, *o.args.get("genres_include", [])]))
             for name in CONSTRAINT_FIELDS:
                 default: list[str] | None = [] if name.startswith("genres") else None
                 setattr(p, name, o.args.get(name, default))

@@ -127,9 +127,9 @@ class Agent:
     def load_transcript(self, session_id: str, turns: Sequence[tuple[str, str]]) -> SessionProfile:
         """Start ``session_id`` from a recorded conversation ((role, text), "user" the seeker): its history,
         and the profile its films and stances make (:mod:`whyrec.agent.transcript`). No tool is run."""
-        from whyrec.agent.transcript import profile_of, read_transcript
+        from whyrec.agent.transcript import asked_genres, profile_of, read_transcript
 
-        profile = profile_of(read_transcript(turns, self.resources.linker))
+        profile = profile_of(read_transcript(turns, self.resources.linker), asked_genres(turns))
         with self.locks(session_id):
             self.store.start_from(session_id, turns, profile)
         return profile
@@ -183,6 +183,7 @@ class Agent:
             last_request=profile.last_request,
             last_items=tuple(profile.last_items),
             suggested=tuple(profile.suggested),
+            genres_asked=tuple(profile.genres_asked),
         )
         with model_lease(self.backend, notes) as planner:
             yield planning(planner, self.model_name, "pending")

@@ -28,6 +28,7 @@ class SessionProfile(BaseModel):
     year_max: int | None = None
     last_items: list[int] = Field(default_factory=list)  # last recommendation (or what-if "after") list, in order
     suggested: list[int] = Field(default_factory=list)  # films suggested before (a recorded conversation): not again
+    genres_asked: list[str] = Field(default_factory=list)  # genres the person asked for in the conversation (soft)
     last_explained: int | None = None
     last_looked_up: int | None = None  # the film an item_info turn was about, so "more like that" means it
     last_intent: str | None = None

@@ -80,9 +80,16 @@ def read_transcript(turns: Sequence[tuple[str, str]], linker: TitleLinker) -> li
     return list(stances.values())
 
 
-def profile_of(stances: Sequence[Stance]) -> SessionProfile:
-    """The session those stances make: liked and disliked films, and what was suggested already."""
+def asked_genres(turns: Sequence[tuple[str, str]]) -> list[str]:
+    """The genres the seeker asked for ("I'm in the mood for a comedy"), in order; negated ones are left out."""
+    asked = [g for role, text in turns if role == "user" for g in sl.genres(normalize(text).split()).include]
+    return list(dict.fromkeys(asked))
+
+
+def profile_of(stances: Sequence[Stance], genres: Sequence[str] = ()) -> SessionProfile:
+    """The session those stances make: liked and disliked films, what was suggested already, genres asked for."""
     return SessionProfile(
+        genres_asked=list(genres),
         liked=[s.item_id for s in stances if s.liked],
         disliked=[s.item_id for s in stances if s.liked is False],
         suggested=[s.item_id for s in stances if s.suggested and s.liked is None],

@@ -10,11 +10,12 @@ mentioned yet, and all run in one pass over both files, side by side:
 - ``popularity (ReDial)``: most-suggested films of the training dialogues first (:mod:`whyrec.ranker.prior`);
 - ``fold-in only``: LightGCN with the films the seeker liked as their edges (:mod:`whyrec.agent.transcript`);
 - ``agent``: the whole agent reading the transcript (``whyrec eval --history transcript``), with the
-  ReDial prior (suggestions and co-mentions) blended at :data:`PRIOR_WEIGHT`.
+  ReDial prior (:mod:`whyrec.ranker.prior`) blended as ``hybrid`` configures it (by default at the
+  weights chosen on valid_100, README).
 
 ``train_500`` is what anything was tuned on, so its rows are labelled so; its ReDial prior is fitted
 out of fold (two folds by dialogue), so no case counts its own suggestions. ``valid_100`` is scored
-with the prior of all of ``train_500``; it chose :data:`PRIOR_WEIGHT`.
+with the prior of all of ``train_500``; it chose the prior's weights.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ from whyrec.errors import WhyrecError
 
 SETS = {"train_500": "tuned on", "valid_100": "chosen on"}
 CUTS = (1, 10, 50)
-# Chosen on valid_100 between the two best of nine settings tuned out of fold on train_500 (README).
-PRIOR_WEIGHT, COMENTION_WEIGHT = 1.0, 1.0
 Progress = Callable[[str, int, int], None]
 
 
@@ -98,8 +97,7 @@ def agent_lists(
     from whyrec.agent.sessions import SessionStore
     from whyrec.tools.resources import Resources
 
-    chosen = {"prior_weight": PRIOR_WEIGHT, "comention_weight": COMENTION_WEIGHT, "prior_file": prior_file}
-    hybrid = config.hybrid.model_copy(update=chosen)
+    hybrid = config.hybrid.model_copy(update={"prior_file": prior_file})
     run_config = config.model_copy(update={"hybrid": hybrid})
     loaded = {name: getattr(shared, name) for name in ("catalog", "ranker", "index", "embedder", "linker")}
     agent = Agent(run_config, resources=Resources(run_config, **loaded), store=SessionStore(store))
@@ -152,5 +150,6 @@ def run(config: AppConfig, progress: Progress | None = None) -> dict[str, Any]:
                 {"set": name, "use": SETS[name], "method": method, "cases": len(scored), **recalls(lists, scored)}
                 for method, lists in ranked.items()
             ]
-    weights = {"prior_weight": PRIOR_WEIGHT, "comention_weight": COMENTION_WEIGHT}
+    weights = config.hybrid.model_dump(include={"prior_weight", "comention_weight", "prior_asked_weight",
+                                                "prior_kind_weight", "semantic_weight", "gcn_weight"})  # fmt: skip
     return {**weights, "rows": rows, "credit": "ReDial, Li et al., NeurIPS 2018 (CC BY 4.0)"}

@@ -67,6 +67,7 @@ class ShownList:
     config: HybridConfig = field(default_factory=HybridConfig)
     prior: DialoguePrior | None = field(default=None, compare=False)  # the dialogue prior, if blended
     named: tuple[int, ...] = ()  # the conversation's other films, the prior's seeds (hybrid_recommend)
+    asked: tuple[str, ...] = ()  # genres the person asked for earlier, a preference of the prior's
 
 
 def without(user: UserRef, removed: Sequence[int]) -> Profile:
@@ -115,7 +116,7 @@ class ListProbe:
         result = hybrid_recommend(
             self.ranker, self.index, without(self.user, removed) if removed else self.user,
             query=s.query, like_ids=like, constraints=s.constraints, k=max(DEPTH, s.k), config=s.config,
-            gcn_all=gcn, prior=s.prior, named=tuple(i for i in s.named if i not in removed),
+            gcn_all=gcn, prior=s.prior, named=tuple(i for i in s.named if i not in removed), asked=s.asked,
         )  # fmt: skip
         return [(item.item_id, item.score) for item in result.items]
 

@@ -64,9 +64,10 @@ class HybridConfig(BaseModel):
     weight. ``candidates`` bounds each source (retriever by text, by liked items, GCN top-N); a
     larger pool lets the GCN personalise more, a smaller one keeps results closer to the request.
     With ``prior_weight`` > 0 and training dialogues to fit it on (``prior_file``, by default ReDial's
-    ``train_500`` cases in the data dir when they are there), a popularity prior from those dialogues
-    joins the blend for people known only by what they said (chat users; a MovieLens user's list comes
-    from their ratings). See ``whyrec.ranker.hybrid`` and ``whyrec.ranker.prior``.
+    ``train_500`` cases in the data dir when they are there), a prior from those dialogues (what was
+    suggested, with which films, of the genres asked for) joins the blend for people known only by
+    what they said (chat users; a MovieLens user's list comes from their ratings). See
+    ``whyrec.ranker.hybrid`` and ``whyrec.ranker.prior``.
     """
 
     semantic_weight: float = Field(0.5, ge=0, le=1, description="weight of the text match")
@@ -77,6 +78,12 @@ class HybridConfig(BaseModel):
     )
     comention_weight: float = Field(
         1.0, ge=0, le=10, description="weight, inside the dialogue prior, of films co-mentioned with the person's"
+    )
+    prior_asked_weight: float = Field(
+        1.0, ge=0, le=10, description="weight, inside the dialogue prior, of a film having the genres asked for"
+    )
+    prior_kind_weight: float = Field(
+        1.0, ge=0, le=10, description="weight, inside the dialogue prior, of a film's genres matching the named films'"
     )
     prior_file: Path | None = Field(
         None,

@@ -8,10 +8,18 @@ raters rated, misses them. Two counts over *training* dialogues make the prior:
 - *suggestions*: how often each film was suggested (one count per suggesting turn);
 - *co-mentions*: how often two films were named in the same dialogue, so the films a person names
   call up the films that conversations about them went on to (the item-item signal KBRD-style
-  recommenders draw from dialogue corpora).
+  recommenders draw from dialogue corpora), each named film's counts divided by its total.
+
+Two more terms say what the conversation asks for, because the film offered next is mostly a
+well-known film of the kind the person talks about:
+
+- *asked*: the share of the genres the person asked for ("a good comedy") that the film has;
+- *kind*: the cosine between the film's genres and those of the films the person named.
 
 ``score = normalise(log(1 + suggestions) / max + comention_weight * normalise(log(1 + co-mentions with
-the person's films)))``, in [0, 1]; ``hybrid.prior_weight`` blends it with the retriever and the GCN.
+the person's films)) + asked_weight * asked + kind_weight * kind)``, in [0, 1]; ``hybrid.prior_weight``
+blends it with the retriever and the GCN. On ReDial's training dialogues, out of fold, the two genre
+terms raised the agent's Recall@10 from 0.122 to 0.146 (README, "Real conversations").
 It reads no ratings, so a counterfactual removal changes it only through the films removed from the
 person's own.
 
@@ -25,7 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +61,20 @@ class DialoguePrior:
     comentions: sp.csr_matrix
     comention_weight: float
     source: str
+    genres: tuple[str, ...] = ()  # the catalog's, in ``genre_matrix`` column order
+    genre_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # items x genres, 0/1
+    asked_weight: float = 0.0
+    kind_weight: float = 0.0
 
     @classmethod
     def fit(
-        cls, catalog: Catalog, cases: Path, linker: TitleLinker | None = None, comention_weight: float = 1.0
+        cls,
+        catalog: Catalog,
+        cases: Path,
+        linker: TitleLinker | None = None,
+        comention_weight: float = 1.0,
+        asked_weight: float = 0.0,
+        kind_weight: float = 0.0,
     ) -> DialoguePrior:
         """Count ``cases``; films outside the catalog are skipped. No ``linker``: co-mentions of expected films only."""
         position = {int(i): n for n, i in enumerate(catalog.item_ids)}
@@ -84,23 +102,45 @@ class DialoguePrior:
         ones = np.ones(len(rows), dtype=np.float64)
         pairs = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
         comentions = sp.csr_matrix((ones, (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-        return cls(catalog, counts, comentions, comention_weight, str(cases))
+        genres = tuple(catalog.genres)
+        matrix = np.stack([catalog.genre_mask(g) for g in genres], axis=1).astype(np.float64)
+        return cls(catalog, counts, comentions, comention_weight, str(cases), genres, matrix, asked_weight, kind_weight)
 
-    def scores(self, films: Sequence[int] = ()) -> np.ndarray:
-        """Per item in [0, 1], for a person who named ``films`` (movieIds; unknown ones are ignored)."""
+    def scores(self, films: Sequence[int] = (), genres: Sequence[str] = ()) -> np.ndarray:
+        """Per item in [0, 1], for a person who named ``films`` (movieIds; unknown ones are ignored) and asked
+        for ``genres`` (catalog genres; others are ignored)."""
         score = _log_unit(self.counts)
         seeds = [int(p) for p in self.catalog.item_index([i for i in films if self.catalog.has_item(i)])]
         if seeds and self.comention_weight > 0:
-            together = np.asarray(self.comentions[seeds].sum(axis=0)).ravel()
-            score = score + self.comention_weight * _log_unit(together)
+            score = score + self.comention_weight * _log_unit(self._together(seeds))
+        asked = [self.genres.index(g) for g in dict.fromkeys(genres) if g in self.genres]
+        if asked and self.asked_weight > 0:
+            score = score + self.asked_weight * self.genre_matrix[:, asked].mean(axis=1)
+        if seeds and self.kind_weight > 0:
+            score = score + self.kind_weight * _cosine(self.genre_matrix, self.genre_matrix[seeds].sum(axis=0))
         top = float(score.max())
         return score / top if top > 0 else score
+
+    def _together(self, seeds: list[int]) -> np.ndarray:
+        """Co-mentions with ``seeds``, each seed's row divided by its total, so that a film named in many
+        dialogues does not drown the others (it sums P(film | seed)); rescaled so that the busiest seed's
+        counts stay as they were. On ReDial's training dialogues, out of fold, this raised Recall@10 from
+        0.146 to 0.154 over summing raw counts."""
+        rows = self.comentions[seeds]
+        totals = np.maximum(np.asarray(rows.sum(axis=1)).ravel(), 1.0)
+        return np.asarray(rows.multiply(1.0 / totals[:, None]).sum(axis=0)).ravel() * float(totals.max())
 
     def top(self, n: int, films: Sequence[int] = ()) -> list[int]:
         """Positions (in ``catalog.item_ids``) of the ``n`` best-scored films, ties by position."""
         score = self.scores(films)
         ranked = np.flatnonzero(score)
         return ranked[np.lexsort((ranked, -score[ranked]))][:n].tolist()
+
+
+def _cosine(rows: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Cosine of each row with ``target`` (0 for an all-zero row or target)."""
+    norms = np.linalg.norm(rows, axis=1) * float(np.linalg.norm(target))
+    return np.divide(rows @ target, norms, out=np.zeros(len(rows)), where=norms > 0)
 
 
 def _read(cases: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -129,4 +169,5 @@ def load_prior(
     ``hybrid.prior_file`` or the data dir's default), or None when it is off."""
     if path is None or config.prior_weight <= 0:
         return None
-    return DialoguePrior.fit(catalog, path, linker or TitleLinker(catalog), config.comention_weight)
+    weights = config.comention_weight, config.prior_asked_weight, config.prior_kind_weight
+    return DialoguePrior.fit(catalog, path, linker or TitleLinker(catalog), *weights)

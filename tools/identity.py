@@ -38,6 +38,7 @@ class Identity:
     last_request: dict[str, Any] | None = None  # the recommend arguments of the list the person last saw
     last_items: tuple[int, ...] = ()  # the list the person last saw, in order
     suggested: tuple[int, ...] = ()  # films suggested to them before, never suggested again
+    genres_asked: tuple[str, ...] = ()  # genres they asked for earlier in the conversation: a preference, not a filter
 
     @property
     def user(self) -> UserRef:

@@ -50,12 +50,12 @@ def shown_list(resources: Resources, identity: Identity, k: int) -> ShownList:
     """The request behind the list the person last saw (their plain recommendations if they saw none)."""
     from whyrec.tools.recommend import RecommendArgs, request_of
 
-    hybrid, prior, named = resources.config.hybrid, resources.prior, identity.excluded
+    hybrid, prior, named, asked = resources.config.hybrid, resources.prior, identity.excluded, identity.genres_asked
     if identity.last_request is None:
-        return ShownList(k=k, config=hybrid, prior=prior, named=named)
+        return ShownList(k=k, config=hybrid, prior=prior, named=named, asked=asked)
     args = RecommendArgs.model_validate(identity.last_request)
     request = request_of(resources, identity, args)
-    return ShownList(request.query, tuple(request.like), request.constraints, args.k, hybrid, prior, named)
+    return ShownList(request.query, tuple(request.like), request.constraints, args.k, hybrid, prior, named, asked)
 
 
 class WhatIfArgs(FilmArgs):

@@ -115,6 +115,7 @@ def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> 
         config=resources.config.hybrid,
         prior=resources.prior,
         named=identity.excluded,
+        asked=identity.genres_asked,
     )
     return Recommendations(
         items=[item_out(catalog, it.item_id, it.score, it.reasons, it.semantic, it.gcn) for it in result.items],

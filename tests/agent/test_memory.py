@@ -18,6 +18,13 @@ def test_recommendations_become_last_items_and_filters_stay_active() -> None:
     assert after.liked == [2571] and after.last_intent == "recommend"
 
 
+def test_genres_asked_for_are_remembered_as_a_preference_after_the_filter_goes() -> None:
+    first = {"genres_include": ["Comedy"]}
+    profile = remember(SessionProfile(), "recommend", [ToolOutcome("recommend", first, True, {"items": items(1)})])
+    later = remember(profile, "recommend", [ToolOutcome("recommend", {"query": "heist"}, True, {"items": items(2)})])
+    assert later.genres_include == [] and later.genres_asked == ["Comedy"]  # the filter is gone, the taste is not
+
+
 def test_whatif_after_list_becomes_last_items_and_explain_is_remembered() -> None:
     before = SessionProfile(last_items=[1, 2])
     outcomes = [

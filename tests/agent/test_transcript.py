@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from whyrec.agent.transcript import Stance, profile_of, read_transcript
+from whyrec.agent.transcript import Stance, asked_genres, profile_of, read_transcript
 from whyrec.catalog.linker import TitleLinker
 
 HEAT, FARGO, MATRIX, TITANIC = 6, 608, 2571, 1721
@@ -68,3 +68,14 @@ def test_the_profile_never_suggests_a_film_again(linker: TitleLinker) -> None:
 def test_turns_with_no_films_make_an_empty_profile(linker: TitleLinker) -> None:
     profile = profile_of(read_transcript([("user", "hello there"), ("assistant", "hi! what do you like?")], linker))
     assert (profile.liked, profile.disliked, profile.suggested) == ([], [], [])
+
+
+def test_the_genres_the_seeker_asked_for_are_kept_in_order_without_negated_ones() -> None:
+    turns = [
+        ("assistant", "Do you like horror movies?"),  # the recommender's words are not the seeker's asks
+        ("user", "I'm in the mood for a comedy, no horror please"),
+        ("user", "maybe a romantic comedy or a western"),
+    ]
+    assert asked_genres(turns) == ["Comedy", "Romance", "Western"]
+    assert profile_of([], asked_genres(turns)).genres_asked == ["Comedy", "Romance", "Western"]
+    assert asked_genres([("user", "hi there")]) == []

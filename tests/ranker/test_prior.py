@@ -65,6 +65,24 @@ def test_films_named_together_call_each_other_up(catalog: Catalog, tmp_path: Pat
     assert np.array_equal(alone.scores([heat]), alone.scores())
 
 
+def test_a_film_named_in_many_dialogues_does_not_drown_the_others(catalog: Catalog, tmp_path: Path) -> None:
+    heat, fargo, ronin, toy_story = 6, 608, 2344, 1
+    path = tmp_path / "c.jsonl"
+    said = {heat: "I loved Heat (1995)", fargo: "I loved Fargo (1996)"}
+    lines = [
+        {"id": "a-1", "history": [{"role": "user", "content": said[heat]}], "expect": {"items": [ronin]}},
+        {"id": "b-1", "history": [{"role": "user", "content": said[heat]}], "expect": {"items": [ronin]}},
+        {"id": "c-1", "history": [{"role": "user", "content": said[fargo]}], "expect": {"items": [toy_story]}},
+        {"id": "d-1", "history": [], "expect": {"items": [toy_story]}},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    prior = DialoguePrior.fit(catalog, path, TitleLinker(catalog))
+    position = {int(i): n for n, i in enumerate(catalog.item_ids)}
+    both = prior.scores([heat, fargo])  # Ronin: 2 of Heat's 2 co-mentions; Toy Story: 1 of Fargo's 1
+    assert both[position[ronin]] == pytest.approx(both[position[toy_story]])
+    assert prior.scores([heat])[position[ronin]] > prior.scores([heat])[position[toy_story]]
+
+
 def test_bad_files_are_clear_errors(catalog: Catalog, tmp_path: Path) -> None:
     with pytest.raises(WhyrecError, match="cannot read"):
         DialoguePrior.fit(catalog, tmp_path / "missing.jsonl")
@@ -153,3 +171,35 @@ def test_the_priors_picks_are_not_held_to_the_retrievers_floor(setup: tuple[Rank
     assert far in [it.item_id for it in favoured.items]
     others = [it for it in favoured.items if it.item_id != far]  # the rest still answer the words
     assert others and all(it.semantic is not None and it.semantic >= floor - 1e-5 for it in others)
+
+
+def test_the_genres_asked_for_and_the_kind_of_films_named_lift_films_of_those_genres(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    toy_story, heat, fargo = 1, 6, 608  # Toy Story: Animation, Comedy ...; Heat and Fargo: Crime, Thriller
+    path = cases(tmp_path / "c.jsonl", [toy_story], [toy_story], [fargo])
+    position = {int(i): n for n, i in enumerate(catalog.item_ids)}
+    plain = DialoguePrior.fit(catalog, path)
+    assert np.array_equal(plain.scores([heat], genres=["Crime"]), plain.scores([heat]))  # weights 0: no effect
+    asked = DialoguePrior.fit(catalog, path, asked_weight=2.0)
+    crime = asked.scores(genres=["Crime", "Not a genre"])  # an unknown genre is ignored
+    assert crime[position[fargo]] > crime[position[toy_story]]  # asked for crime: the crime film first
+    assert asked.scores()[position[fargo]] < asked.scores()[position[toy_story]]  # asked nothing: suggestions
+    assert np.array_equal(asked.scores(genres=["Not a genre"]), asked.scores())
+    kind = DialoguePrior.fit(catalog, path, kind_weight=2.0)
+    like_heat = kind.scores([heat])  # Heat's genres, not its co-mentions (there are none): Fargo's kind
+    assert like_heat[position[fargo]] > like_heat[position[toy_story]]
+    assert like_heat.max() == 1.0 and like_heat.min() >= 0.0
+
+
+def test_the_genres_asked_earlier_reach_the_priors_blend(setup: tuple[Ranker, ItemIndex], tmp_path: Path) -> None:
+    ranker, index = setup
+    catalog = ranker.catalog
+    config = HybridConfig(prior_weight=1.0, gcn_weight=0.1, semantic_weight=0.1)
+    genre = max(catalog.genres, key=lambda g: int(catalog.genre_mask(g).sum()))
+    path = cases(tmp_path / "c.jsonl", [int(catalog.item_ids[0])])
+    prior = DialoguePrior.fit(catalog, path, asked_weight=5.0)
+    plain = hybrid_recommend(ranker, index, Profile(), k=5, config=config, prior=prior)
+    asked = hybrid_recommend(ranker, index, Profile(), k=5, config=config, prior=prior, asked=(genre,))
+    share = [sum(genre in it.genres for it in r.items) for r in (plain, asked)]
+    assert share[1] == 5 and share[1] > share[0]  # a preference: not a filter, but it leads
