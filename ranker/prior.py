@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +61,10 @@ class DialoguePrior:
     comentions: sp.csr_matrix
     comention_weight: float
     source: str
-    genres: tuple[str, ...] = ()  # the catalog's, in ``genre_matrix`` column order
-    genre_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # items x genres, 0/1
-    asked_weight: float = 0.0
-    kind_weight: float = 0.0
+    genres: tuple[str, ...]  # the catalog's, in ``genre_matrix`` column order
+    genre_matrix: np.ndarray  # items x genres, 0/1: fitted once, as scores() runs on every list
+    asked_weight: float
+    kind_weight: float
 
     @classmethod
     def fit(
@@ -104,7 +104,8 @@ class DialoguePrior:
         comentions = sp.csr_matrix((ones, (pairs[:, 0], pairs[:, 1])), shape=(n, n))
         genres = tuple(catalog.genres)
         matrix = np.stack([catalog.genre_mask(g) for g in genres], axis=1).astype(np.float64)
-        return cls(catalog, counts, comentions, comention_weight, str(cases), genres, matrix, asked_weight, kind_weight)
+        weights = {"comention_weight": comention_weight, "asked_weight": asked_weight, "kind_weight": kind_weight}
+        return cls(catalog, counts, comentions, source=str(cases), genres=genres, genre_matrix=matrix, **weights)
 
     def scores(self, films: Sequence[int] = (), genres: Sequence[str] = ()) -> np.ndarray:
         """Per item in [0, 1], for a person who named ``films`` (movieIds; unknown ones are ignored) and asked
