@@ -33,9 +33,9 @@ def show_explanation(e: Explanation) -> None:
             f" was found whose removal drops it out of the top {e.k}"
             + (f"; it takes removing about {e.takes}, those that support it most." if e.takes else ".")
         )
-    table = Table("rating removed alone", "new rank", "score change", title="most influential ratings")
+    table = Table("rating removed alone", "new rank", "lead change", title="most influential ratings")
     for i in e.influences:
-        table.add_row(i.title, f"#{i.new_rank}", f"{i.score_change:+.4f}")
+        table.add_row(i.title, f"#{i.new_rank}", f"{i.margin_change:+.4f}")
     out.print(table)
 
 

@@ -11,7 +11,8 @@ WSDM 2020, https://arxiv.org/abs/1911.08378):
    matrix product. A greedy search on that model removes, step by step, the film that most lowers the
    item's margin over the k-th other item; its first step also ranks the films one by one.
 2. *Exact singles.* The ``SHORTLIST`` films with the largest estimated single effect are removed one
-   at a time; their new ranks and score changes are the reported influences.
+   at a time; their new ranks and how much each shrinks the item's lead over the k-th other film are
+   the reported influences.
 3. *Sets.* While a size has few sets (a chat user's few films), every set of it is tried, smallest
    size first, since removals do not add up (taking away all of a chat user's films can leave a
    popular film in place that two of them put there). Past that, the greedy's first films, from that
@@ -161,7 +162,7 @@ def explain_shown(
     catalog = ranker.catalog
     title = catalog.item(item_id).label
     probe = ListProbe(ranker, index, user, shown, item_id)
-    rank_before, _, base_score = probe.read(probe.ranked())
+    rank_before, base_margin, _ = probe.read(probe.ranked())
     if rank_before > shown.k:
         where = f"#{rank_before}" if rank_before <= DEPTH else "not even in the top 50"
         raise NotRecommendedError(f"{title} is {where} in the list, not in its top {shown.k}")
@@ -169,8 +170,8 @@ def explain_shown(
     candidates = ordered[:SHORTLIST]
     singles = dict(zip(candidates, probe.run([(f,) for f in candidates]), strict=True))
     influences = tuple(
-        Influence(f, catalog.item(f).label, r, s - base_score)
-        for f, (r, _, s) in sorted(singles.items(), key=lambda e: (-e[1][0], e[1][2], e[0]))[:m]
+        Influence(f, catalog.item(f).label, r, mg - base_margin)
+        for f, (r, mg, _) in sorted(singles.items(), key=lambda e: (-e[1][0], e[1][1], e[0]))[:m]
     )
     removal = search(probe, greedy, singles, max_size)
     rank_after = probe.read(probe.ranked(removal))[0] if removal else None

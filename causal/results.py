@@ -19,12 +19,17 @@ class ItemRef:
 
 @dataclass(frozen=True)
 class Influence:
-    """The effect of removing this one edge alone on the explained item."""
+    """The effect of removing this one edge alone on the explained item.
+
+    ``margin_change`` is how its lead over the k-th other film (the cut-off it must fall below to leave
+    the list) changes; negative moves it towards leaving. Not its own score: the blend is min-max
+    normalised over the candidates, so the list's first film scores 1.0 whatever is removed.
+    """
 
     item_id: int
     title: str
     new_rank: int
-    score_change: float
+    margin_change: float
 
 
 @dataclass(frozen=True)

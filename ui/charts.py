@@ -33,11 +33,12 @@ def _title(text: str, width: int = 32) -> str:
 
 
 def why_figure(explanation: Mapping[str, Any]) -> Figure:
-    """Horizontal bars per history film: the item's rank without it, or its score change when no rank moves.
+    """Horizontal bars per history film: the item's rank without it, or its lead change when no rank moves.
 
     Films in the verified removal set are red. When every single removal leaves the rank unchanged
     (a long history: no one film decides), ranks say nothing, so the bars show each film's influence
-    on the score instead.
+    on its lead over the k-th other film (the cut-off) instead: its own score is normalised, and the
+    list's first film scores 1.0 whatever is removed.
     """
     influences = list(explanation.get("influences", []))
     fig, ax = _canvas(6.4, 0.45 * max(len(influences), 2) + 2.0)
@@ -47,7 +48,7 @@ def why_figure(explanation: Mapping[str, Any]) -> Figure:
         return fig
     before = explanation.get("rank_before")
     by_score = all(i.get("new_rank") == before for i in influences) and all(
-        i.get("score_change") is not None for i in influences
+        i.get("margin_change") is not None for i in influences
     )
     (_score_bars if by_score else _rank_bars)(ax, explanation, influences)
     ax.set_yticks(range(len(influences)), [f"without {_title(i['title'])}" for i in influences], fontsize=8)
@@ -83,14 +84,15 @@ def _rank_bars(ax: Axes, explanation: Mapping[str, Any], influences: list[dict[s
 
 
 def _score_bars(ax: Axes, explanation: Mapping[str, Any], influences: list[dict[str, Any]]) -> None:
-    changes = [float(i["score_change"]) for i in influences]
+    changes = [float(i["margin_change"]) for i in influences]
     ax.barh(range(len(changes)), changes, color=_colors(explanation, influences))
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.locator_params(axis="x", nbins=4)
     for y, change in enumerate(changes):
         ax.text(change, y, f" {change:+.3f} ", va="center", ha="right" if change < 0 else "left", fontsize=7)
     ax.margins(x=0.25)
-    ax.set_xlabel(f"score change without that film (rank stays #{explanation.get('rank_before')})")
+    k, before = explanation.get("k", 10), explanation.get("rank_before")
+    ax.set_xlabel(f"change in its lead over the #{k} film without that film (rank stays #{before})")
 
 
 def effect_figure(effect: Mapping[str, Any]) -> Figure:

@@ -10,7 +10,7 @@ EXPLANATION: dict[str, Any] = {
     "item_id": 58559, "title": "The Dark Knight", "k": 10, "rank_before": 2, "rank_after": 31,
     "removal": [{"item_id": 2571, "title": "The Matrix"}, {"item_id": 1, "title": "Toy Story"}],
     "found": True, "verified": True, "max_size": 10, "history_size": 40,
-    "influences": [{"item_id": 2571, "title": "The Matrix", "new_rank": 9, "score_change": -0.1}],
+    "influences": [{"item_id": 2571, "title": "The Matrix", "new_rank": 9, "margin_change": -0.1}],
 }  # fmt: skip
 ESTIMATE: dict[str, Any] = {
     "treatment": "featured", "outcome": "watched", "value": 0.075, "ci_low": 0.067, "ci_high": 0.082,

@@ -87,6 +87,22 @@ def test_a_removed_liked_film_leaves_the_request_too(ranker: Ranker, index: Tiny
     assert kept != shown_ids(ranker, index, user, shown) and not {3, 11} & set(kept)  # still never shown
 
 
+def test_influences_are_the_lead_each_film_takes_away_even_for_the_first_film(ranker: Ranker, index: TinyIndex) -> None:
+    """The blend is min-max normalised, so the first film scores 1.0 whatever is removed: its influences are
+    measured on its lead over the k-th other film, remade without each film alone, strongest first."""
+    user, shown = PEOPLE[0]
+    first = shown_ids(ranker, index, user, shown)[0]
+    e = explain_shown(ranker, index, user, first, shown, m=8)
+    probe = ListProbe(ranker, index, user, shown, first)
+    _, lead, score = probe.read(probe.ranked())
+    assert score == 1.0
+    for inf in e.influences:
+        rank, margin, _ = probe.read(probe.ranked([inf.item_id]))
+        assert inf.new_rank == rank and inf.margin_change == pytest.approx(margin - lead)
+    kept = [i.margin_change for i in e.influences if i.new_rank == e.rank_before]
+    assert kept == sorted(kept) and any(abs(change) > 1e-6 for change in kept)  # the score alone says 0
+
+
 def test_the_stock_lgconv_scores_equal_the_incremental_ones(ranker: Ranker) -> None:
     for user in (1, 7, Profile(liked=(1, 4, 9)), Profile(liked=(5,), disliked=(2,), user_id=3)):
         for removal in ((), tuple(int(i) for i in ranker.history(user)[:2])):

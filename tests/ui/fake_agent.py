@@ -123,9 +123,9 @@ class FakeAgent:
             "item_id": profile.last_items[0], "title": "Toy Story", "k": 10, "rank_before": 1, "rank_after": 14,
             "removal": [{"item_id": 2571, "title": "Matrix, The"}], "found": True, "verified": True,
             "influences": [
-                {"item_id": 2571, "title": "Matrix, The", "new_rank": 14, "score_change": -0.31},
-                {"item_id": 260, "title": "Star Wars: Episode IV - A New Hope", "new_rank": 4, "score_change": -0.12},
-                {"item_id": 296, "title": "Pulp Fiction", "new_rank": None, "score_change": None},
+                {"item_id": 2571, "title": "Matrix, The", "new_rank": 14, "margin_change": -0.31},
+                {"item_id": 260, "title": "Star Wars: Episode IV - A New Hope", "new_rank": 4, "margin_change": -0.12},
+                {"item_id": 296, "title": "Pulp Fiction", "new_rank": None, "margin_change": None},
             ],
             "max_size": 10, "history_size": 3,
         }  # fmt: skip

@@ -23,15 +23,15 @@ def test_why_bars_are_ranks_without_each_film_with_the_removal_set_in_red() -> N
     assert any(t.get_text() == "out of top 50" for t in ax.texts)
 
 
-def test_why_shows_score_changes_when_no_single_removal_moves_the_rank() -> None:
+def test_why_shows_lead_changes_when_no_single_removal_moves_the_rank() -> None:
     influences = [
-        {"item_id": 1, "title": "A", "new_rank": 1, "score_change": -0.2},
-        {"item_id": 2, "title": "B", "new_rank": 1, "score_change": -0.05},
+        {"item_id": 1, "title": "A", "new_rank": 1, "margin_change": -0.2},
+        {"item_id": 2, "title": "B", "new_rank": 1, "margin_change": -0.05},
     ]
     explanation = {"title": "X", "k": 10, "rank_before": 1, "influences": influences, "removal": []}
     ax = charts.why_figure(explanation).axes[0]
     assert [round(p.get_width(), 2) for p in ax.patches if isinstance(p, Rectangle)] == [-0.2, -0.05]
-    assert "score change" in ax.get_xlabel()
+    assert "lead over the #10 film" in ax.get_xlabel()
 
 
 def test_why_without_history_says_so() -> None:
