@@ -77,13 +77,13 @@ class HybridConfig(BaseModel):
         1.0, ge=0, le=1, description="weight of the dialogue prior (ranker/prior.py) for chat users; 0 = not used"
     )
     comention_weight: float = Field(
-        1.0, ge=0, le=10, description="weight, inside the dialogue prior, of films co-mentioned with the person's"
+        0.75, ge=0, le=10, description="weight, inside the dialogue prior, of films co-mentioned with the person's"
     )
     prior_asked_weight: float = Field(
-        1.0, ge=0, le=10, description="weight, inside the dialogue prior, of a film having the genres asked for"
+        0.5, ge=0, le=10, description="weight, inside the dialogue prior, of a film having the genres asked for"
     )
     prior_kind_weight: float = Field(
-        1.0, ge=0, le=10, description="weight, inside the dialogue prior, of a film's genres matching the named films'"
+        0.5, ge=0, le=10, description="weight, inside the dialogue prior, of a film's genres matching the named films'"
     )
     prior_file: Path | None = Field(
         None,
