@@ -47,10 +47,10 @@ def why_figure(explanation: Mapping[str, Any]) -> Figure:
         ax.set_axis_off()
         return fig
     before = explanation.get("rank_before")
-    by_score = all(i.get("new_rank") == before for i in influences) and all(
+    by_lead = all(i.get("new_rank") == before for i in influences) and all(
         i.get("margin_change") is not None for i in influences
     )
-    (_score_bars if by_score else _rank_bars)(ax, explanation, influences)
+    (_lead_bars if by_lead else _rank_bars)(ax, explanation, influences)
     ax.set_yticks(range(len(influences)), [f"without {_title(i['title'])}" for i in influences], fontsize=8)
     ax.invert_yaxis()
     ax.set_title(_title(f"Why {explanation.get('title', 'this item')}?", 60), fontsize=10)
@@ -83,7 +83,7 @@ def _rank_bars(ax: Axes, explanation: Mapping[str, Any], influences: list[dict[s
     ax.legend(handles=legend, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
 
 
-def _score_bars(ax: Axes, explanation: Mapping[str, Any], influences: list[dict[str, Any]]) -> None:
+def _lead_bars(ax: Axes, explanation: Mapping[str, Any], influences: list[dict[str, Any]]) -> None:
     changes = [float(i["margin_change"]) for i in influences]
     ax.barh(range(len(changes)), changes, color=_colors(explanation, influences))
     ax.axvline(0, color="grey", linewidth=0.8)
