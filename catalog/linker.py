@@ -9,7 +9,8 @@ compared with the span around them. A year next to a title picks among remakes; 
 rated item wins, since that is the one people mean most often.
 
 One-word titles that are ordinary words ("Up", "Her", "It") only count when capitalised mid-sentence
-or quoted, and rare one-word titles only when capitalised: "a heist thriller" is not *Heist* (2001).
+(not at a sentence's start, and not as part of a contraction: "It's", "I'm") or quoted, and rare
+one-word titles only when capitalised: "a heist thriller" is not *Heist* (2001).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Token:
     end: int
     capitalised: bool
     quoted: bool
+    opens_sentence: bool = False  # first of the message, or after a word ending a sentence (". ! ?")
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,12 @@ def phrase_usage(texts: Iterable[str], phrases: set[str]) -> dict[str, int]:
     return dict(counts)
 
 
+def _inside_word(tokens: list[Token], first: int, last: int) -> bool:
+    """Whether the span starts or ends within a word of the message (the parts of "it's" share its offsets)."""
+    before = first > 0 and tokens[first - 1].start == tokens[first].start
+    return before or (last < len(tokens) and tokens[last].start == tokens[last - 1].start)
+
+
 def word_usage(texts: Iterable[str]) -> dict[str, int]:
     """In how many texts each word occurs in lower case: ordinary words do, most titles do not."""
     counts: Counter[str] = Counter()
@@ -123,12 +131,13 @@ def word_usage(texts: Iterable[str]) -> dict[str, int]:
 def tokenize(message: str) -> list[Token]:
     """Normalised tokens with their offsets; "sci-fi" gives "sci" and "fi" at the same offsets."""
     tokens: list[Token] = []
-    quote_open = False
+    quote_open, opens = False, True
     for match in _TOKEN.finditer(message):
         raw = match.group()
-        opens = raw[:1] in "\"'“‘«"
-        quoted = quote_open or opens
-        if opens and not raw[1:].rstrip(".,!?;:").endswith(('"', "'", "”", "’", "»")):
+        sentence, opens = opens, raw.rstrip("\"'”’»)").endswith((".", "!", "?", "…"))
+        quote = raw[:1] in "\"'“‘«"
+        quoted = quote_open or quote
+        if quote and not raw[1:].rstrip(".,!?;:").endswith(('"', "'", "”", "’", "»")):
             quote_open = True
         if raw.rstrip(".,!?;:)").endswith(('"', "”", "»")) or (quote_open and raw.rstrip(".,!?").endswith("'")):
             quote_open = False
@@ -136,8 +145,8 @@ def tokenize(message: str) -> list[Token]:
         cased = re.findall(r"[^\W_]+", raw)  # the same parts with their case ("I'm" is "I" and "m")
         if len(cased) != len(parts):  # accents, symbols: only the first part keeps the word's case
             cased = ([raw.lstrip("\"'“‘«(")] + [""] * len(parts))[: len(parts)]
-        for part, original in zip(parts, cased, strict=True):
-            tokens.append(Token(part, match.start(), match.end(), original[:1].isupper(), quoted))
+        for n, (part, original) in enumerate(zip(parts, cased, strict=True)):
+            tokens.append(Token(part, match.start(), match.end(), original[:1].isupper(), quoted, sentence and n == 0))
     return tokens
 
 
@@ -167,7 +176,8 @@ class TitleLinker:
         self.by_word = dict(by_word)
         self.vocabulary = list(self.by_word)
         self.usage = word_usage(items["overview"])
-        self.phrase_usage = phrase_usage(items["overview"], short)
+        phrases = {key for key in self.keys if 2 <= len(key.split()) <= 6}
+        self.phrase_usage = phrase_usage(items["overview"], phrases)
 
     @staticmethod
     def _keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> list[tuple[str, int]]:
@@ -235,22 +245,31 @@ class TitleLinker:
             return True
         if all(t.text.isdigit() for t in span):
             return False  # "2010" and "3" are years and counts unless quoted
+        dated = last < len(tokens) and _YEAR.match(tokens[last].text)
+        if dated and all(t.capitalised or t.text.isdigit() for t in span):
+            return True  # "It (2017)" is the film wherever it stands, a sentence's start included
         if any(i in accept.known for i, _ in entries):
             return True
-        capitalised = all(t.capitalised or t.text.isdigit() for t in span) and not (first == 0 and last - first == 1)
+        capitalised = all(t.capitalised or t.text.isdigit() for t in span) and not (
+            span[0].opens_sentence and last - first == 1
+        )  # "Up" mid-sentence is the film; "Up there..." at a sentence's start is not
         key = " ".join(t.text for t in span)
         if self.phrase_usage.get(key, 0) >= ORDINARY and not capitalised:
-            return False  # a shortened title that is also an everyday phrase ("in search", "true story")
+            return False  # a title that is also an everyday phrase ("in search", "true story", "the beach")
         if span[-1].text in ARTICLE_WORDS and last < len(tokens) and not _YEAR.match(tokens[last].text):
             return False  # "Heat, The" only at the end: "heat, the de niro one" is Heat
         if all(t.text in self.plain or t.text.isdigit() for t in span):
+            if _inside_word(tokens, first, last):
+                return False  # "It" of "It's", "M" of "I'm": everyday words run together, never a title
             return capitalised or (accept.relaxed and last - first >= 3)  # "why children of men?"
         if last - first == 1:
             if capitalised or span[0].capitalised:
                 return True
             ordinary = self.usage.get(span[0].text, 0) >= ORDINARY
             popular = max(self.popularity[i] for i, _ in entries) >= POPULAR
-            return popular if ordinary and accept.relaxed else not ordinary and (popular or accept.relaxed)
+            if ordinary and accept.relaxed:  # "if I removed alien"; not "beach" of "the beach?" (The Beach, bare)
+                return popular and any(kind in (TITLE, RAW) for _, kind in entries)
+            return not ordinary and (popular or accept.relaxed)
         return True
 
     def _fuzzy(self, tokens: list[Token], words: list[str]) -> list[tuple[int, int, list[tuple[int, int]], float]]:

@@ -185,9 +185,9 @@ COMMON_WORDS: frozenset[str] = _words(
     such suggest t than thank thanks that the their them then there these they thing things this those through to
     too under until up us very want wanted was watch watched way we well were what whats when where which while who
     whom why will with without would yes yet you your yours yourself movie movies film films flick flicks one ones
-    top best cool nice fun funny sad happy please pls plz okay ok hi hello hey kind kids kid man men woman women
-    girl boy life day night time world home love story war may big little first second third last next tell
-    similar anything everything everyone people everybody user users else maybe still why k e g how much many
+    top best cool nice fun funny sad happy please pls plz okay ok hi hello hey lol lmao haha omg kind kids kid man
+    men woman women girl boy life day night time world home love story war may big little first second third last
+    next tell similar anything everything everyone people everybody user users else maybe still why k e g how much many
     heavy light active feature featured featuring page effect effects cause causal saw name names"""
 )
 # Words dropped from a recommendation's free-text query: requests and filler, not content.

@@ -221,6 +221,22 @@ def test_only_the_capitalised_part_of_a_contraction_counts_as_capitalised(linker
     assert [m.item_id for m in linker.link("I'm curious why Local Hero made it")] == [1238]  # not "M" (1931)
 
 
+@pytest.mark.parametrize("relaxed", [False, True])
+def test_everyday_words_in_a_recorded_conversation_are_not_titles(linker: TitleLinker, relaxed: bool) -> None:
+    """ReDial transcripts: "It's" is not *It*, "lol" not *LOL*, "the house" not *The House* (2017)."""
+    for message in [
+        "It's a comedy. It was fun, lol",
+        "Thanks! I'm in. Up there with the best",
+        "you don't need to leave the house to watch",
+    ]:
+        assert linker.link(message, relaxed=relaxed) == [], message
+
+
+def test_a_capitalised_everyday_title_mid_sentence_is_the_film(linker: TitleLinker, catalog: Any) -> None:
+    found = linker.link("Seven (1995) or It (2017)? It's a horror film. I loved Up", relaxed=True)
+    assert [catalog.item(m.item_id).label for m in found] == ["Seven (1995)", "It (2017)", "Up (2009)"]
+
+
 def test_a_year_picks_among_remakes(linker: TitleLinker, catalog: Any) -> None:
     items = catalog.items[catalog.items["year"].notna()]
     years = items.groupby("title")["year"].agg(lambda y: y.nunique() == len(y) > 1).astype(bool)
