@@ -3,6 +3,9 @@
 After every turn ``last_items`` is the list the person just saw (recommendations, or the what-if
 "after" list), so "the second one" means what they read; feedback and "something like X" update
 liked/disliked; the filters a recommendation used stay active until the planner changes them.
+``heard`` keeps the conversation's last turns in the people's own words (the person's messages, and
+both sides of a recorded conversation, never whyrec's replies, which only restate the tools' output):
+with the new message they are the conversation's topic, a signal of the recommender's blend.
 """
 
 from __future__ import annotations
@@ -11,6 +14,17 @@ from whyrec.agent.outcomes import ToolOutcome
 from whyrec.agent.state import SessionProfile
 
 CONSTRAINT_FIELDS = ("genres_include", "genres_exclude", "year_min", "year_max")
+TOPIC_TURNS = 5  # turns, the new message included, that make the topic (on ReDial's training dialogues 5 beat 2-3)
+
+
+def topic_of(profile: SessionProfile, message: str) -> str:
+    """What the conversation is about: its last turns and the new message, in the people's own words."""
+    return " ".join([*profile.heard[-(TOPIC_TURNS - 1) :], message])
+
+
+def hear(profile: SessionProfile, message: str) -> SessionProfile:
+    """The profile with the person's ``message`` as the latest turn of the conversation (a new object)."""
+    return profile.model_copy(update={"heard": [*profile.heard, message][-(TOPIC_TURNS - 1) :]})
 
 
 def _add(target: list[int], other: list[int], item_id: int) -> None:
@@ -32,6 +46,7 @@ def remember(profile: SessionProfile, intent: str, outcomes: list[ToolOutcome]) 
             p.last_items = [int(it["item_id"]) for it in out.get("items", [])]
         if o.name == "recommend":
             p.last_request = dict(o.args)
+            p.last_topic = out.get("topic")
             p.genres_asked = list(dict.fromkeys([*p.genres_asked, *o.args.get("genres_include", [])]))
             for name in CONSTRAINT_FIELDS:
                 default: list[str] | None = [] if name.startswith("genres") else None

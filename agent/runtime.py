@@ -23,6 +23,7 @@ from whyrec.agent.faithfulness import FaithfulnessChecker
 from whyrec.agent.graph import build_graph
 from whyrec.agent.grounding import Grounder
 from whyrec.agent.llm.backend import ModelBackend
+from whyrec.agent.memory import hear, topic_of
 from whyrec.agent.planners import LLMRound, SemanticPlannerLike, TurnPlanner
 from whyrec.agent.respond import Responder
 from whyrec.agent.sessions import SessionLocks, SessionStore, check_session_id
@@ -129,7 +130,7 @@ class Agent:
         and the profile its films and stances make (:mod:`whyrec.agent.transcript`). No tool is run."""
         from whyrec.agent.transcript import asked_genres, profile_of, read_transcript
 
-        profile = profile_of(read_transcript(turns, self.resources.linker), asked_genres(turns))
+        profile = profile_of(read_transcript(turns, self.resources.linker), asked_genres(turns), turns)
         with self.locks(session_id):
             self.store.start_from(session_id, turns, profile)
         return profile
@@ -184,6 +185,8 @@ class Agent:
             last_items=tuple(profile.last_items),
             suggested=tuple(profile.suggested),
             genres_asked=tuple(profile.genres_asked),
+            topic=topic_of(profile, text),
+            last_topic=profile.last_topic,
         )
         with model_lease(self.backend, notes) as planner:
             yield planning(planner, self.model_name, "pending")
@@ -209,7 +212,7 @@ class Agent:
                         yield planning(state["planner"], self.model_name, "done", time.perf_counter() - start)
                     yield from tool_steps(node, change or {}, state["messages"])
         result = result_of(state, state.get("notes", []), _ms(start))
-        self.store.save_turn(session_id, text, result.reply, state["profile"], {"intent": result.intent})
+        self.store.save_turn(session_id, text, result.reply, hear(state["profile"], text), {"intent": result.intent})
         yield Final(result=result)
 
     def _context(self, session_id: str) -> list[AnyMessage]:

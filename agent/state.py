@@ -33,6 +33,8 @@ class SessionProfile(BaseModel):
     last_looked_up: int | None = None  # the film an item_info turn was about, so "more like that" means it
     last_intent: str | None = None
     last_request: dict[str, Any] | None = None  # the recommend arguments behind last_items, to explain them
+    last_topic: str | None = None  # the conversation's last turns behind last_items (ranker/hybrid.py), likewise
+    heard: list[str] = Field(default_factory=list)  # the conversation's last turns in people's words (memory.py)
 
 
 Planner = Literal["llm", "semantic"]

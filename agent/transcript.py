@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from whyrec.agent.memory import TOPIC_TURNS
 from whyrec.agent.semantic import lexicon as lx
 from whyrec.agent.semantic import slots as sl
 from whyrec.agent.state import SessionProfile
@@ -86,9 +87,13 @@ def asked_genres(turns: Sequence[tuple[str, str]]) -> list[str]:
     return list(dict.fromkeys(asked))
 
 
-def profile_of(stances: Sequence[Stance], genres: Sequence[str] = ()) -> SessionProfile:
-    """The session those stances make: liked and disliked films, what was suggested already, genres asked for."""
+def profile_of(
+    stances: Sequence[Stance], genres: Sequence[str] = (), turns: Sequence[tuple[str, str]] = ()
+) -> SessionProfile:
+    """The session those stances make: liked and disliked films, what was suggested already, genres asked for,
+    and the last ``turns`` ((role, text), both sides: people's words) as what the conversation is about."""
     return SessionProfile(
+        heard=[text for _, text in turns][-(TOPIC_TURNS - 1) :],
         genres_asked=list(genres),
         liked=[s.item_id for s in stances if s.liked],
         disliked=[s.item_id for s in stances if s.liked is False],

@@ -151,5 +151,6 @@ def run(config: AppConfig, progress: Progress | None = None) -> dict[str, Any]:
                 for method, lists in ranked.items()
             ]
     weights = config.hybrid.model_dump(include={"prior_weight", "comention_weight", "prior_asked_weight",
-                                                "prior_kind_weight", "semantic_weight", "gcn_weight"})  # fmt: skip
+                                                "prior_kind_weight", "semantic_weight", "gcn_weight",
+                                                "topic_weight"})  # fmt: skip
     return {**weights, "rows": rows, "credit": "ReDial, Li et al., NeurIPS 2018 (CC BY 4.0)"}

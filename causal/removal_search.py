@@ -69,6 +69,7 @@ class ShownList:
     prior: DialoguePrior | None = field(default=None, compare=False)  # the dialogue prior, if blended
     named: tuple[int, ...] = ()  # the conversation's other films, the prior's seeds (hybrid_recommend)
     asked: tuple[str, ...] = ()  # genres the person asked for earlier, a preference of the prior's
+    topic: str | None = None  # the conversation's last turns when the list was made, blended with the prior
 
 
 def without(user: UserRef, removed: Sequence[int]) -> Profile:
@@ -118,6 +119,7 @@ class ListProbe:
             self.ranker, self.index, without(self.user, removed) if removed else self.user,
             query=s.query, like_ids=like, constraints=s.constraints, k=max(DEPTH, s.k), config=s.config,
             gcn_all=gcn, prior=s.prior, named=tuple(i for i in s.named if i not in removed), asked=s.asked,
+            topic=s.topic,
         )  # fmt: skip
         return [(item.item_id, item.score) for item in result.items]
 

@@ -66,7 +66,8 @@ class HybridConfig(BaseModel):
     With ``prior_weight`` > 0 and training dialogues to fit it on (``prior_file``, by default ReDial's
     ``train_500`` cases in the data dir when they are there), a prior from those dialogues (what was
     suggested, with which films, of the genres asked for) joins the blend for people known only by
-    what they said (chat users; a MovieLens user's list comes from their ratings). See
+    what they said (chat users; a MovieLens user's list comes from their ratings), and with it, at
+    ``topic_weight``, how near a film's text is to the conversation's last turns. See
     ``whyrec.ranker.hybrid`` and ``whyrec.ranker.prior``.
     """
 
@@ -84,6 +85,13 @@ class HybridConfig(BaseModel):
     )
     prior_kind_weight: float = Field(
         0.5, ge=0, le=10, description="weight, inside the dialogue prior, of a film's genres matching the named films'"
+    )
+    topic_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="weight, beside the dialogue prior, of a film's text match to the conversation's last turns "
+        "(its topic in the people's own words); 0 = not used",
     )
     prior_file: Path | None = Field(
         None,

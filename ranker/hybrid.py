@@ -21,6 +21,14 @@ what was said (on ReDial's training dialogues, out of fold, lifting the floor fo
 Recall@10 from 0.101 to 0.122, and Recall@50 from 0.202 to 0.256). This is the
 retrieve-then-rank design of two-tower systems (Covington et al. 2016,
 https://dl.acm.org/doi/10.1145/2959100.2959190) with the GCN as the personal tower.
+
+With the prior comes the conversation's *topic*: the last turns in the people's own words (both
+sides of a recorded conversation; here, the person's messages), whose nearness to each film's text
+joins the blend at ``topic_weight``. A request's words are often none ("seen it, what else?") or
+filler, while the turns before say what the talk is about, the way dialogue-context encoders of
+conversational recommenders read the whole context (Li et al. 2018, https://arxiv.org/abs/1812.07617).
+On ReDial's training dialogues, out of fold, at weight 0.5 it raised Recall@10 from 0.156 to 0.174
+(README, "Real conversations").
 """
 
 from __future__ import annotations
@@ -101,6 +109,7 @@ def hybrid_recommend(
     prior: DialoguePrior | None = None,
     named: Sequence[int] = (),
     asked: Sequence[str] = (),
+    topic: str | None = None,
 ) -> HybridResult:
     """The top-``k`` items for ``user`` matching ``query``/``like_ids`` under hard ``constraints``.
 
@@ -111,7 +120,8 @@ def hybrid_recommend(
     ``config.prior_weight``, for chat users only (``user`` a :class:`Profile`). On ReDial's training
     dialogues (out of fold) the named films as seeds raised Recall@10 from 0.095 to 0.101. ``asked``
     are genres the person asked for earlier in the conversation: a preference of the prior's (with the
-    genres this request filters on), never a filter.
+    genres this request filters on), never a filter. ``topic`` is the conversation's last turns, blended
+    with the prior at ``config.topic_weight`` (module docstring).
     """
     catalog = ranker.catalog
     if k < 1:
@@ -166,11 +176,14 @@ def hybrid_recommend(
     blend = w_gcn * _normalise(gcn)
     if semantic is not None:
         blend = blend + w_sem * _normalise(semantic)
-    favour = None
+    favour, w_topic = None, 0.0
     if favoured_all is not None:
         favour = _normalise(favoured_all[catalog.item_index(ids)])
         blend = blend + w_prior * favour
-    blend /= w_sem + w_gcn + (w_prior if favour is not None else 0.0)
+        if topic and topic.strip() and config.topic_weight > 0:
+            w_topic = config.topic_weight
+            blend = blend + w_topic * _normalise(index.vectors(ids.tolist()) @ index.encode(topic.strip()))
+    blend /= w_sem + w_gcn + (w_prior if favour is not None else 0.0) + w_topic
     order = np.lexsort((ids, -blend))[:k]
 
     fallback = None

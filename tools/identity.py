@@ -39,6 +39,8 @@ class Identity:
     last_items: tuple[int, ...] = ()  # the list the person last saw, in order
     suggested: tuple[int, ...] = ()  # films suggested to them before, never suggested again
     genres_asked: tuple[str, ...] = ()  # genres they asked for earlier in the conversation: a preference, not a filter
+    topic: str | None = None  # the conversation's last turns, this message included: what the talk is about
+    last_topic: str | None = None  # the topic the list the person last saw was made with, to remake it
 
     @property
     def user(self) -> UserRef:

@@ -52,10 +52,11 @@ def shown_list(resources: Resources, identity: Identity, k: int) -> ShownList:
 
     hybrid, prior, named, asked = resources.config.hybrid, resources.prior, identity.excluded, identity.genres_asked
     if identity.last_request is None:
-        return ShownList(k=k, config=hybrid, prior=prior, named=named, asked=asked)
+        return ShownList(k=k, config=hybrid, prior=prior, named=named, asked=asked, topic=identity.topic)
     args = RecommendArgs.model_validate(identity.last_request)
     request = request_of(resources, identity, args)
-    return ShownList(request.query, tuple(request.like), request.constraints, args.k, hybrid, prior, named, asked)
+    query, like, topic = request.query, tuple(request.like), identity.last_topic
+    return ShownList(query, like, request.constraints, args.k, hybrid, prior, named, asked, topic)
 
 
 class WhatIfArgs(FilmArgs):

@@ -74,6 +74,7 @@ class Recommendations(ToolResult):
     same_series_left_out: int = 0
     note: str | None = None
     fallback: str | None = None
+    topic: str | None = None  # the conversation's last turns the list was made with, so that a "why" remakes it
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> 
         prior=resources.prior,
         named=identity.excluded,
         asked=identity.genres_asked,
+        topic=identity.topic,
     )
     return Recommendations(
         items=[item_out(catalog, it.item_id, it.score, it.reasons, it.semantic, it.gcn) for it in result.items],
@@ -125,4 +127,5 @@ def recommend(resources: Resources, identity: Identity, args: RecommendArgs) -> 
         same_series_left_out=request.series_left_out,
         note=result.note,
         fallback=result.fallback,
+        topic=identity.topic,
     )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from whyrec.agent.memory import remember
+from whyrec.agent.memory import TOPIC_TURNS, hear, remember, topic_of
 from whyrec.agent.outcomes import ToolOutcome
 from whyrec.agent.state import SessionProfile
 
@@ -52,3 +52,18 @@ def test_feedback_and_failed_calls() -> None:
     assert p.liked == [] and p.disliked == [5]
     failed = remember(p, "recommend", [ToolOutcome("recommend", {"year_min": 1990}, False, None, "boom")])
     assert failed.year_min is None and failed.last_items == []
+
+
+def test_the_topic_is_the_last_turns_heard_and_the_new_message() -> None:
+    profile = SessionProfile()
+    for n in range(7):
+        profile = hear(profile, f"message {n}")
+    assert len(profile.heard) == TOPIC_TURNS - 1 and profile.heard[-1] == "message 6"
+    assert topic_of(profile, "and now?") == "message 3 message 4 message 5 message 6 and now?"
+    assert topic_of(SessionProfile(), "hello") == "hello"
+
+
+def test_a_list_remembers_the_topic_it_was_made_with() -> None:
+    made = ToolOutcome("recommend", {"k": 1}, True, {"items": items(6), "topic": "a heist at night"})
+    profile = remember(SessionProfile(), "recommend", [made])
+    assert profile.last_topic == "a heist at night" and profile.last_items == [6]

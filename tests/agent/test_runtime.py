@@ -117,3 +117,6 @@ def test_a_recorded_conversation_becomes_the_session_and_its_suggestions_are_not
     result = agent.turn("anything else?", session_id="s1")
     listed = [it["item_id"] for it in result.items]
     assert len(listed) == 50 and not {heat, fargo, titanic} & set(listed)
+    after = agent.profile("s1")
+    assert after.heard == [text for _, text in turns] + ["anything else?"]  # what the talk is about, with this turn
+    assert after.last_topic == " ".join(text for _, text in turns) + " anything else?"  # the list was made with it

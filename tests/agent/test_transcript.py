@@ -79,3 +79,9 @@ def test_the_genres_the_seeker_asked_for_are_kept_in_order_without_negated_ones(
     assert asked_genres(turns) == ["Comedy", "Romance", "Western"]
     assert profile_of([], asked_genres(turns)).genres_asked == ["Comedy", "Romance", "Western"]
     assert asked_genres([("user", "hi there")]) == []
+
+
+def test_the_last_turns_of_both_sides_are_what_the_conversation_is_about() -> None:
+    turns = [("user", f"turn {n}") for n in range(6)] + [("assistant", "have you seen Alien (1979)?")]
+    heard = profile_of([], (), turns).heard
+    assert heard == ["turn 3", "turn 4", "turn 5", "have you seen Alien (1979)?"]  # with the message, five turns

@@ -203,3 +203,25 @@ def test_the_genres_asked_earlier_reach_the_priors_blend(setup: tuple[Ranker, It
     asked = hybrid_recommend(ranker, index, Profile(), k=5, config=config, prior=prior, asked=(genre,))
     share = [sum(genre in it.genres for it in r.items) for r in (plain, asked)]
     assert share[1] == 5 and share[1] > share[0]  # a preference: not a filter, but it leads
+
+
+def test_the_conversations_topic_joins_the_priors_blend(setup: tuple[Ranker, ItemIndex], tmp_path: Path) -> None:
+    ranker, index = setup
+    catalog = ranker.catalog
+    prior = DialoguePrior.fit(catalog, cases(tmp_path / "c.jsonl", [int(catalog.item_ids[0])]))
+    config = HybridConfig(prior_weight=0.1, gcn_weight=0.1, semantic_weight=0.1, topic_weight=1.0)
+    plain = hybrid_recommend(ranker, index, Profile(), k=5, config=config, prior=prior)
+    target = plain.items[-1].item_id  # the talk is about the fifth film: its own words
+    item = catalog.item(target)
+    topic = f"{item.title}. {catalog.items.loc[target, 'overview']}"
+    talked = hybrid_recommend(ranker, index, Profile(), k=5, config=config, prior=prior, topic=topic)
+    assert talked.items[0].item_id == target != plain.items[0].item_id
+    off = hybrid_recommend(
+        ranker, index, Profile(), k=5, config=config.model_copy(update={"topic_weight": 0.0}), prior=prior, topic=topic
+    )
+    assert [it.item_id for it in off.items] == [it.item_id for it in plain.items]
+    user = int(catalog.user_ids[0])  # a rating history speaks for itself: no prior, no topic
+    known = hybrid_recommend(ranker, index, user, k=5, config=config, prior=prior, topic=topic)
+    assert [it.item_id for it in known.items] == [
+        it.item_id for it in hybrid_recommend(ranker, index, user, k=5, config=config, prior=prior).items
+    ]
