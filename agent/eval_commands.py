@@ -56,7 +56,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
         """Run labeled conversations: intent accuracy, slots, constraint satisfaction, Recall/NDCG@k, latency."""
-        from whyrec.agent.evaluate import evaluate_agent, evaluate_planner, load_cases
+        from whyrec.agent.cases import load_cases
+        from whyrec.agent.evaluate import evaluate_agent, evaluate_planner
         from whyrec.agent.runtime import Agent
         from whyrec.agent.sessions import SessionStore
         from whyrec.errors import WhyrecError

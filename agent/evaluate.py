@@ -1,83 +1,27 @@
-"""Labeled conversations, run through the planner alone or through the whole agent, with their metrics.
+"""Labeled conversations (:mod:`whyrec.agent.cases`), run through the planner alone or through the whole agent.
 
-A case is one JSON line (``tests/data/conversations.jsonl``)::
-
-    {"id": str, "user_id": int | null, "history": [{"role": "user" | "assistant", "content": str}],
-     "message": str, "expect": {"intent": str?, "items": [movieId]?, "constraints": {...}?,
-                                "tool": str | null?, "args": {...}?}}
-
-``tool`` (the first call's name, null for none) and ``args`` (a subset of its arguments) are optional
-extras that check the slots, not only the intent. Through the agent, history *user* turns are
-replayed so their preferences, mentions and lists reach the session; the agent's own reply takes the
-place of each written assistant turn. The first turn of a run is the warm-up (loading the catalog,
-ranker, index) and is reported on its own, not in the latency percentiles.
+Through the agent, history *user* turns are replayed so their preferences, mentions and lists reach
+the session; the agent's own reply takes the place of each written assistant turn (or, with
+``history="transcript"``, the recorded conversation is read as the session's history). The first
+turn of a run is the warm-up (loading the catalog, ranker, index) and is reported on its own, not in
+the latency percentiles.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field, ValidationError
-
+from whyrec.agent.cases import Case
 from whyrec.agent.memory import remember
 from whyrec.agent.outcomes import ToolOutcome
 from whyrec.agent.state import SessionProfile
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.model import Catalog
-from whyrec.errors import WhyrecError
-
-
-class EvalInputError(WhyrecError):
-    """A conversations file that cannot be read: names the file, the line and what is wrong."""
-
-
-class Turn(BaseModel):
-    role: str = Field(pattern="^(user|assistant)$")
-    content: str
-
-
-class Expect(BaseModel):
-    intent: str | None = None
-    items: list[int] | None = None
-    constraints: dict[str, Any] | None = None
-    tool: str | None = None
-    args: dict[str, Any] | None = None
-    has_tool: bool = False  # whether "tool" was given (null = "no tool call")
-
-
-class Case(BaseModel):
-    id: str
-    user_id: int | None = None
-    history: list[Turn] = Field(default_factory=list)
-    message: str
-    expect: Expect
-
-
-def load_cases(path: Path) -> list[Case]:
-    """Every case in ``path``; EvalInputError naming the line of the first bad one."""
-    if not path.is_file():
-        raise EvalInputError(f"no conversations file at {path}")
-    cases = []
-    for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            case = Case.model_validate(raw)
-        except (json.JSONDecodeError, ValidationError) as exc:
-            raise EvalInputError(f"{path}:{n}: not a conversation case ({str(exc).splitlines()[0]})") from None
-        case.expect.has_tool = "tool" in raw.get("expect", {})
-        cases.append(case)
-    if not cases:
-        raise EvalInputError(f"{path} holds no cases")
-    return cases
 
 
 @dataclass(frozen=True)

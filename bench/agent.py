@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from whyrec.agent.evaluate import Report, evaluate_agent, load_cases
+from whyrec.agent.cases import load_cases
+from whyrec.agent.evaluate import Report, evaluate_agent
 from whyrec.config import AppConfig
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"

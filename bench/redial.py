@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from whyrec.agent.evaluate import Case, load_cases, recall_ndcg, run_agent
+from whyrec.agent.cases import Case, load_cases
+from whyrec.agent.evaluate import recall_ndcg, run_agent
 from whyrec.config import AppConfig
 from whyrec.errors import WhyrecError
 

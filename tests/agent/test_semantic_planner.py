@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from whyrec.agent.evaluate import evaluate_planner, load_cases
+from whyrec.agent.cases import load_cases
+from whyrec.agent.evaluate import evaluate_planner
 from whyrec.agent.semantic.intent import load_exemplars
 from whyrec.agent.semantic.planner import SemanticPlanner
 from whyrec.agent.state import SessionProfile

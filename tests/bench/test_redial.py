@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from whyrec.agent.evaluate import load_cases
+from whyrec.agent.cases import load_cases
 from whyrec.bench.redial import dev_files, folds, recalls
 from whyrec.config import AppConfig
 from whyrec.errors import WhyrecError
