@@ -1,8 +1,7 @@
 """The catalog's title linker: item mentions in a message, and titles given as arguments, linked to items.
 
-People write "the matrix", "Matrix, The (1999)", "matrx" or "Heat (1995)". Every item is indexed
-under its normalised display title, its MovieLens raw title ("matrix the"), its alternative title,
-the title without a leading article and, for "Star Wars: Episode IV", the part before the colon.
+People write "the matrix", "Matrix, The (1999)", "matrx" or "Heat (1995)"; every item is indexed
+under the keys of :mod:`whyrec.catalog.title_keys`.
 Message spans (n-grams, longest first) are looked up exactly; words left over are matched to the
 index's vocabulary with a similarity ratio (rapidfuzz), and whole titles built from those words are
 compared with the span around them. A year next to a title picks among remakes; otherwise the most
@@ -24,9 +23,19 @@ from rapidfuzz import fuzz, process
 
 from whyrec.catalog.errors import TitleError
 from whyrec.catalog.model import Catalog
-from whyrec.catalog.titles import ARTICLES, normalize, parse_title
+from whyrec.catalog.title_keys import (
+    ARTICLE_WORDS,
+    KIND_WEIGHT,
+    MAX_SPAN,
+    RAW,
+    SHORT,
+    TITLE,
+    arabic,
+    keys_of,
+    title_numbers,
+)
+from whyrec.catalog.titles import normalize, parse_title
 
-MAX_SPAN = 10  # tokens in the longest title looked up
 FUZZY_WORD = 78  # word-level similarity to propose a title word for a typo
 FUZZY_TITLE = 88  # span-level similarity to accept a title
 POPULAR = 30  # ratings a lowercase one-word title needs to count
@@ -37,14 +46,6 @@ KNOWN_WORD = 2  # overviews using a word that make it a real word, not a typo to
 _TOKEN = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
 _YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
-# Kinds of index keys: display title, raw/alt title, title without article, series prefix, and a
-# shortened form (first words, series initials, subtitle: see ``_shorthands``). An
-# ambiguous span goes to the item with the most ratings, weighted by how directly its key names it
-# ("lord of the rings" is The Fellowship of the Ring by prefix, not the rarely rated 1978 film).
-TITLE, RAW, BARE, PREFIX, SHORT = 0, 1, 2, 3, 4
-KIND_WEIGHT = {TITLE: 1.0, RAW: 1.0, BARE: 0.8, PREFIX: 0.25, SHORT: 0.25}
-_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8"}  # "v" and "x" are too often words
-ARTICLE_WORDS = frozenset(normalize(a) for a in ARTICLES if normalize(a))
 
 
 @dataclass(frozen=True)
@@ -72,35 +73,6 @@ class Mention:
     score: float  # 100 for exact matches, the similarity ratio for fuzzy ones
     first_token: int
     last_token: int  # exclusive
-
-
-def _arabic(key: str) -> str:
-    """A title's roman numerals as people type them: "godfather part ii" is also "godfather part 2"."""
-    return " ".join(_ROMAN.get(word, word) for word in key.split())
-
-
-def _numbers(key: str) -> set[str]:
-    """The numbers in a title key, roman numerals as arabic: a sequel's number is part of its name."""
-    return {word for word in _arabic(key).split() if word.isdigit()}
-
-
-def _shorthands(keys: list[tuple[str, int]], plain: frozenset[str]) -> list[tuple[str, int]]:
-    """Shortened forms people type for long titles, as SHORT keys: the first words of a title of three
-    or more ("eternal sunshine", "grand budapest") when they hold two content words and end in one, and
-    the initials of a long series name ("lotr" for "lord of the rings")."""
-    out: list[tuple[str, int]] = []
-    for key, kind in keys:
-        words = key.split()
-        if kind in (TITLE, BARE) and len(words) >= 3:
-            for n in range(2, len(words)):
-                content = [w for w in words[:n] if w not in plain and not w.isdigit()]
-                if len(content) >= 2 and words[n - 1] in content and words[0] not in ARTICLE_WORDS:
-                    out.append((" ".join(words[:n]), SHORT))
-        if kind == PREFIX and len(words) >= 3:
-            initials = "".join(w[0] for w in words if not w[0].isdigit())
-            if len(initials) >= 3 and initials not in plain:
-                out.append((initials, SHORT))
-    return out
 
 
 def phrase_usage(texts: Iterable[str], phrases: set[str]) -> dict[str, int]:
@@ -165,7 +137,7 @@ class TitleLinker:
         for item_id, title, raw, alt in zip(
             items.index, items["title"], items["raw_title"], items["alt_title"], strict=True
         ):
-            for key, kind in self._keys_of(str(title), str(raw), alt if isinstance(alt, str) else None, plain):
+            for key, kind in keys_of(str(title), str(raw), alt if isinstance(alt, str) else None, plain):
                 self.keys[key].append((int(item_id), kind))
         short = {key for key, entries in self.keys.items() if all(kind == SHORT for _, kind in entries)}
         by_word: dict[str, set[str]] = defaultdict(set)
@@ -178,27 +150,6 @@ class TitleLinker:
         self.usage = word_usage(items["overview"])
         phrases = {key for key in self.keys if 2 <= len(key.split()) <= 6}
         self.phrase_usage = phrase_usage(items["overview"], phrases)
-
-    @staticmethod
-    def _keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> list[tuple[str, int]]:
-        keys = [(normalize(title), TITLE), (normalize(parse_title(raw).title), TITLE)]
-        bare_raw = re.sub(r"\s*\(\d{4}[^)]*\)\s*$", "", raw)
-        keys.append((normalize(bare_raw), RAW))
-        if alt:
-            keys.append((normalize(re.sub(r"^(a\.k\.a\.|aka)\s*", "", alt, flags=re.I)), RAW))
-        if ":" in title:  # "Dr. Strangelove or: How I Learned ..." is also "Dr. Strangelove"
-            keys.append((normalize(re.sub(r"[\s,]+or$", "", title.split(":")[0])), PREFIX))
-            for subtitle in {title.split(":", 1)[1], title.split(" - ")[-1]}:  # "The Two Towers"
-                if len(normalize(subtitle).split()) >= 2:
-                    keys.append((normalize(subtitle), SHORT))
-        articles = tuple(normalize(a) + " " for a in ARTICLES if normalize(a))
-        for key, kind in list(keys):
-            for article in articles:
-                if key.startswith(article) and len(key) > len(article) + 3:
-                    keys.append((key[len(article) :], max(kind, BARE)))
-        keys += [(numbered, kind) for key, kind in keys if (numbered := _arabic(key)) != key]
-        keys += _shorthands(keys, plain)
-        return [(k, kind) for k, kind in keys if k and len(k.split()) <= MAX_SPAN]
 
     # --- linking --------------------------------------------------------------------------------
     def link(self, message: str, *, known: Iterable[int] = (), relaxed: bool = False) -> list[Mention]:
@@ -324,7 +275,7 @@ class TitleLinker:
         key = normalize(parsed.title)
         if not key:
             raise TitleError(f"{ref!r} is not a film title", [])
-        entries = self.keys.get(key) or self.keys.get(_arabic(key)) or self._near(key)
+        entries = self.keys.get(key) or self.keys.get(arabic(key)) or self._near(key)
         if (
             parsed.year is not None and len({i for i, _ in entries}) > 1
         ):  # one film of that title: a wrong year is a slip
@@ -348,9 +299,9 @@ class TitleLinker:
 
     def _near(self, key: str) -> list[tuple[int, int]]:
         """Entries of the whole-title keys closest to a misspelt ``key`` (within FUZZY_TITLE)."""
-        numbers = _numbers(key)  # "hangover part iv" is no spelling of "hangover part ii"
+        wanted = title_numbers(key)  # "hangover part iv" is no spelling of "hangover part ii"
         near = process.extract(key, list(self.keys), scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE, limit=CANDIDATES)
-        near = [hit for hit in near if _numbers(hit[0]) == numbers]
+        near = [hit for hit in near if title_numbers(hit[0]) == wanted]
         best = max((score for _, score, _ in near), default=0.0)
         return [e for hit, score, _ in near if score >= best for e in self.keys[hit]]
 

@@ -1,0 +1,38 @@
+"""The keys a film is found under: each way people write a title gives its key, of the right kind."""
+
+from __future__ import annotations
+
+from whyrec.catalog.title_keys import BARE, PREFIX, RAW, SHORT, TITLE, arabic, keys_of, title_numbers
+
+PLAIN = frozenset({"the", "of", "a", "and", "me"})
+
+
+def test_display_raw_and_bare_titles() -> None:
+    keys = dict(keys_of("The Matrix", "Matrix, The (1999)", None, PLAIN))
+    assert keys["the matrix"] == TITLE
+    assert keys["matrix the"] == RAW
+    assert keys["matrix"] == BARE  # without its article
+
+
+def test_series_prefix_subtitle_and_initials() -> None:
+    title = "The Lord of the Rings: The Fellowship of the Ring"
+    keys = keys_of(title, "Lord of the Rings: The Fellowship of the Ring, The (2001)", None, PLAIN)
+    assert ("the lord of the rings", PREFIX) in keys
+    assert ("the fellowship of the ring", SHORT) in keys
+    assert ("lotr", SHORT) in keys
+
+
+def test_roman_numerals_and_a_sequels_number() -> None:
+    keys = dict(keys_of("The Godfather: Part II", "Godfather: Part II, The (1974)", None, PLAIN))
+    assert "godfather part 2" in keys and "the godfather part ii" in keys
+    assert arabic("rocky iv") == "rocky 4" and arabic("malcolm x") == "malcolm x"  # "x" is too often a word
+    assert title_numbers("the hangover part ii") == {"2"} != title_numbers("the hangover part iv")
+
+
+def test_shorthands_need_two_content_words() -> None:
+    title = "Eternal Sunshine of the Spotless Mind"
+    keys = keys_of(title, "Eternal Sunshine of the Spotless Mind (2004)", None, PLAIN)
+    assert ("eternal sunshine", SHORT) in keys
+    assert ("eternal sunshine of", SHORT) not in keys  # a shorthand ends in a content word
+    short = [k for k, kind in keys_of("Kill Me Now", "Kill Me Now (2020)", None, PLAIN) if kind == SHORT]
+    assert short == []  # "kill me": one content word
