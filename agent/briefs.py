@@ -16,8 +16,16 @@ from whyrec.agent.templates import label, render_outcome
 LISTED = 5  # films named in a list brief: enough to chain a call on, few prompt tokens
 
 
-def _films(output: dict[str, Any], rows: str = "items") -> str:
+def _films(output: dict[str, Any], rows: str = "items", *, reason: bool = False) -> str:
+    """``1. Ronin (1998), because you liked Heat: also action and crime; 2. Collateral (2004); ...``
+
+    With ``reason``, the first film's first reason (in words, from the ranker's facts) comes with it,
+    so the model's sentence about a list has a true fact to say instead of one it makes up.
+    """
     films = [label(it["title"], it.get("year")) for it in output.get(rows, [])[:LISTED]]
+    reasons = output.get(rows, [{}])[0].get("reasons") if films and reason else None
+    if reasons:
+        films[0] += f", {reasons[0]}"
     return "; ".join(f"{n}. {f}" for n, f in enumerate(films, 1)) or "none"
 
 
@@ -29,7 +37,8 @@ def brief(outcome: ToolOutcome) -> str:
     match outcome.name:
         case "recommend" | "search_items":
             filters = f" (filters: {'; '.join(out['constraints'])})" if out.get("constraints") else ""
-            return f"{len(out.get('items', []))} films, best first{filters}: {_films(out)}"
+            n = len(out.get("items", []))
+            return f"{n} film{'' if n == 1 else 's'}, best first{filters}: {_films(out, reason=True)}"
         case "simulate_intervention":
             before, after = _films(out, "before"), _films(out, "after")
             return f"{out['description']}. Before: {before}. After: {after}."

@@ -6,7 +6,9 @@ their films and filters) and this turn's calls with a brief of each result; it a
 calls or with a sentence. Its calls are grounded (:mod:`whyrec.agent.grounding`) before they run.
 Anything unusable (down, slower than ``llm.timeout_s``, an HTTP error, a malformed call, no call
 left after grounding, a call-free answer naming facts no tool returned) hands the rest of the turn
-to the deterministic planner, with a note saying why, so a turn never depends on the model.
+to the deterministic planner, with a note saying why, so a turn never depends on the model. A
+closing sentence the server cut at ``llm.max_reply_tokens`` is not shown (the template answers alone,
+with a note): half a sentence reads as a fault, and a runaway answer is usually the model rambling.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ class LLMRound:
             raise PlanRejected("an empty answer")
         if total.invalid_tool_calls:
             raise PlanRejected("a malformed tool call")
-        return AIMessage(content=total.content, tool_calls=total.tool_calls, id=total.id)
+        finish = {"finish_reason": total.response_metadata.get("finish_reason")}
+        return AIMessage(content=total.content, tool_calls=total.tool_calls, id=total.id, response_metadata=finish)
 
 
 def session_note(profile: SessionProfile, label: Callable[[int], str]) -> str | None:
@@ -158,6 +161,10 @@ class TurnPlanner:
         reader = self.semantic.plan(message, state["profile"]).tool_calls if rounds == 0 else []
         if not answer.tool_calls:
             text = answer.content if isinstance(answer.content, str) else ""
+            if answer.response_metadata.get("finish_reason") == "length":  # a sentence cut short is not shown
+                if rounds == 0:
+                    raise PlanRejected(f"its answer ran past the length limit: {text[:80]!r}")
+                return {"messages": [AIMessage("")], "notes": [*notes, prompts.NOTE_REPLY_CUT]}
             if rounds == 0 and reader:  # a question about films, answered from the model's own memory
                 raise PlanRejected(f"it answered a request about films without a tool: {text[:80]!r}")
             if rounds == 0 and not self.checker.check(text, [], message).faithful:

@@ -46,9 +46,12 @@ user: two films like heat, and why is the first one there?
 <tool_call>
 {"name": "explain_recommendation", "arguments": {"item": "#1"}}
 </tool_call>
-result: 2 films, best first: 1. Ronin (1998); 2. Collateral (2004)
-result: Ronin (1998) is #1 in your list. Without Heat (1995), it falls to #14 (verified).
-you: Ronin is there mostly because you liked Heat."""
+user: films like heat
+<tool_call>
+{"name": "recommend", "arguments": {"like": ["Heat"]}}
+</tool_call>
+result: 10 films, best first: 1. Ronin (1998), because you liked Heat: also action and crime; 2. Collateral (2004)
+you: Ronin comes first: like Heat, it is action and crime."""
 
 SESSION = "({facts})"
 SESSION_LIST = "the list the user last saw: {items}"
@@ -79,5 +82,6 @@ NOTE_LLM_FAILED = "the language model did not answer usably ({reason}); the dete
 NOTE_LLM_BUSY = "the language model was busy with other chats for {wait:g} s; the deterministic planner answered"
 NOTE_LLM_STARTING = "the language model is still starting; the deterministic planner answered"
 NOTE_LLM_DOWN = "the language model is not running (it is being restarted); the deterministic planner answered"
+NOTE_REPLY_CUT = "the language model's sentence ran past its length limit; used the template"
 NOTE_REPLY_REJECTED = "the language model's reply named facts not in the tool results ({reason}); used the template"
 NOTE_STEP_LIMIT = "stopped after {n} rounds of tool calls (the step limit)"

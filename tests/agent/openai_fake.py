@@ -22,18 +22,27 @@ def tool_call(name: str, arguments: dict[str, Any] | str) -> dict[str, Any]:
     return {"role": "assistant", "content": None, "tool_calls": [call]}
 
 
-def text(content: str) -> dict[str, Any]:
-    return {"role": "assistant", "content": content}
+def text(content: str, finish: str = "stop") -> dict[str, Any]:
+    """A written answer; ``finish="length"`` is one the server cut at its token limit."""
+    return {"role": "assistant", "content": content, "finish_reason": finish}
+
+
+def _finish(message: dict[str, Any]) -> str:
+    return "tool_calls" if message.get("tool_calls") else str(message.get("finish_reason", "stop"))
+
+
+def _message(message: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in message.items() if k != "finish_reason"}
 
 
 def _completion(message: dict[str, Any]) -> dict[str, Any]:
-    finish = "tool_calls" if message.get("tool_calls") else "stop"
+    finish = _finish(message)
     return {
         "id": "chatcmpl-1",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": "fake",
-        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "choices": [{"index": 0, "message": _message(message), "finish_reason": finish}],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
 
@@ -45,7 +54,7 @@ def _chunks(message: dict[str, Any]) -> list[dict[str, Any]]:
         deltas.append({"tool_calls": [{"index": n, **c} for n, c in enumerate(message["tool_calls"])]})
     else:
         deltas += [{"content": piece} for piece in _pieces(message.get("content") or "")]
-    finish = "tool_calls" if message.get("tool_calls") else "stop"
+    finish = _finish(message)
     out = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
     return [*out, {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}]
 

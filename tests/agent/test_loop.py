@@ -138,6 +138,23 @@ def test_a_closing_sentence_naming_facts_no_tool_returned_is_replaced_by_the_tem
     assert any("not in the tool results" in n and "titanic" in n for n in result.notes)
 
 
+def test_a_closing_sentence_cut_at_the_length_limit_is_not_shown(model: Any) -> None:
+    fake, make = model
+    cut = "The Matrix (1999) is a film that many people have seen and it is about"
+    fake.script = [tool_call("lookup_item", {"item": "The Matrix"}), text(cut, finish="length")]
+    result = make().turn("tell me about The Matrix", session_id="s1")
+    assert result.planner == "llm" and result.reply.startswith("The Matrix (1999): Action, Sci-Fi, Thriller.")
+    assert cut not in result.reply and any("length limit" in n for n in result.notes)
+
+
+def test_a_call_free_answer_cut_at_the_length_limit_falls_back(model: Any) -> None:
+    fake, make = model
+    fake.script = [text("Hello! I am whyrec and I can help you with films and many other things such as", "length")]
+    result = make().turn("hello", session_id="s1")
+    assert result.planner == "semantic" and result.reply.startswith("I'm whyrec.")
+    assert any("length limit" in n for n in result.notes)
+
+
 def test_numbers_count_as_facts_list_positions_too(model: Any) -> None:
     fake, make = model
     fake.script = [tool_call("lookup_item", {"item": "The Matrix"}), text("It is number 7 on my list.")]
