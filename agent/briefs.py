@@ -23,9 +23,8 @@ def _films(output: dict[str, Any], rows: str = "items", *, reason: bool = False)
     so the model's sentence about a list has a true fact to say instead of one it makes up.
     """
     films = [label(it["title"], it.get("year")) for it in output.get(rows, [])[:LISTED]]
-    reasons = output.get(rows, [{}])[0].get("reasons") if films and reason else None
-    if reasons:
-        films[0] += f", {reasons[0]}"
+    if reason and films and (why := output[rows][0].get("reasons")):
+        films[0] += f", {why[0]}"
     return "; ".join(f"{n}. {f}" for n, f in enumerate(films, 1)) or "none"
 
 
