@@ -116,6 +116,17 @@ def support_for(
     )
 
 
+def may_chain(support: Support) -> bool:
+    """Whether the message may need two calls at once: its words ask for something besides a list.
+
+    A request for films is one ``recommend`` call, whatever its filters, so its cue words
+    ("something", "but not") never ask for two; a why, a what-if, an effect, a look-up or feedback on
+    a second film can be a second call. The follow-up a model adds unasked ("... and explain #1") is
+    dropped by :meth:`Grounder.ground` anyway, since the words do not ask for it.
+    """
+    return bool(support.cued - {"recommend"})
+
+
 def _word_written(word: str, text: str) -> bool:
     """A single word in ``text``: exactly when short, else allowing a typo."""
     return f" {word} " in f" {text} " or (len(word) >= 5 and fuzz.partial_ratio(word, text) >= NAMED)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
@@ -27,7 +27,7 @@ from langgraph.config import get_stream_writer
 from whyrec.agent import prompts
 from whyrec.agent.briefs import brief
 from whyrec.agent.faithfulness import FaithfulnessChecker
-from whyrec.agent.grounding import INTENT_OF_TOOL, Grounder, ParsedLike, support_for
+from whyrec.agent.grounding import INTENT_OF_TOOL, Grounder, ParsedLike, may_chain, support_for
 from whyrec.agent.outcomes import calls_of, outcomes_of
 from whyrec.agent.state import SessionProfile, State
 
@@ -53,22 +53,28 @@ def intent_of(tool_calls: Sequence[dict[str, Any]]) -> str:
 
 
 class LLMRound:
-    """One call to the chat model within ``timeout_s``, streaming a written answer's tokens as they come."""
+    """One call to the chat model within ``timeout_s``, streaming a written answer's tokens as they come.
 
-    def __init__(self, chat_model: BaseChatModel, tools: list[BaseTool], timeout_s: float) -> None:
-        self.model = chat_model.bind_tools(tools)
+    ``one_call``: the request options with which the server writes at most one tool call
+    (:data:`whyrec.agent.llm.backend.ONE_CALL_OPENAI`); a round asked for one call gets them.
+    """
+
+    def __init__(
+        self, chat_model: BaseChatModel, tools: list[BaseTool], timeout_s: float, one_call: Mapping[str, Any] = {}
+    ) -> None:
+        self.models = {False: chat_model.bind_tools(tools), True: chat_model.bind_tools(tools, **one_call)}
         self.timeout_s = timeout_s
 
     def warm_up(self) -> None:
         """Evaluate the fixed prompt and the tool schemas once, so the server keeps them for every turn."""
-        self.model.invoke([SystemMessage(prompts.SYSTEM), HumanMessage("hello")], timeout=WARM_UP_S)
+        self.models[False].invoke([SystemMessage(prompts.SYSTEM), HumanMessage("hello")], timeout=WARM_UP_S)
 
-    def __call__(self, messages: list[AnyMessage], config: RunnableConfig) -> AIMessage:
+    def __call__(self, messages: list[AnyMessage], config: RunnableConfig, *, one_call: bool = False) -> AIMessage:
         deadline = time.monotonic() + self.timeout_s
         write = get_stream_writer()
         total: AIMessageChunk | None = None
         try:
-            for chunk in self.model.stream(messages, config):
+            for chunk in self.models[one_call].stream(messages, config):
                 if not isinstance(chunk, AIMessageChunk):
                     raise PlanRejected(f"unexpected answer type {type(chunk).__name__}")
                 total = chunk if total is None else total + chunk
@@ -156,9 +162,14 @@ class TurnPlanner:
         rounds, notes = state.get("rounds", 0), list(state.get("notes", []))
         if rounds >= self.max_steps:
             return {"messages": [AIMessage("")], "notes": [*notes, prompts.NOTE_STEP_LIMIT.format(n=rounds)]}
-        answer = self.llm(self.messages(state), config)
         message = _message(state)
         reader = self.semantic.plan(message, state["profile"]).tool_calls if rounds == 0 else []
+        parsed = self.semantic.parse(message, state["profile"])
+        earlier = [str(m.content) for m in state.get("context", []) if isinstance(m, HumanMessage)]
+        support = support_for(parsed, state["profile"], earlier, self.grounder.linker, message, reader)
+        # a second call in one answer is kept only when the words ask for it (grounding), so the model is
+        # not given the tokens to write one otherwise; a later round has a result to act on, call by call
+        answer = self.llm(self.messages(state), config, one_call=bool(rounds) or not may_chain(support))
         if not answer.tool_calls:
             text = answer.content if isinstance(answer.content, str) else ""
             if answer.response_metadata.get("finish_reason") == "length":  # a sentence cut short is not shown
@@ -170,9 +181,6 @@ class TurnPlanner:
             if rounds == 0 and not self.checker.check(text, [], message).faithful:
                 raise PlanRejected(f"it answered without a tool, naming facts no tool returned: {text[:80]!r}")
             return {"messages": [AIMessage(text)], **({} if rounds else {"intent": "chitchat", "planned_by": "llm"})}
-        parsed = self.semantic.parse(message, state["profile"])
-        earlier = [str(m.content) for m in state.get("context", []) if isinstance(m, HumanMessage)]
-        support = support_for(parsed, state["profile"], earlier, self.grounder.linker, message, reader)
         calls = [dict(call) for call in answer.tool_calls]
         grounded = self.grounder.ground(calls, support, made=calls_of(state["messages"]))
         changes = [*state.get("grounding", []), *grounded.changes]

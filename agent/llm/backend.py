@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Lease = Literal["ok", "busy", "starting", "down"]
 RESTART_AFTER_S = 30.0  # a dead embedded server is started again at most this often
+# How a request asks for at most one tool call. OpenAI's API and vLLM (since 0.11) read
+# ``parallel_tool_calls``; the embedded server's handler ends a generation at the first call's
+# closing tag instead (``chat_format.CLOSE``), since the stock llama.cpp server passes no such flag on.
+ONE_CALL_OPENAI: dict[str, Any] = {"parallel_tool_calls": False}
+ONE_CALL_EMBEDDED: dict[str, Any] = {"stop": ["</tool_call>"]}
 
 
 def openai_chat_model(config: AppConfig, base_url: str) -> BaseChatModel:
@@ -65,6 +70,7 @@ class ModelBackend:
 
     def __init__(self, chat_model: BaseChatModel, *, wait_s: float, server: LlamaServer | None = None) -> None:
         self.chat_model, self.wait_s, self.server = chat_model, wait_s, server
+        self.one_call = ONE_CALL_OPENAI if server is None else ONE_CALL_EMBEDDED  # request options: one call only
         self._gate = threading.Semaphore(1)
         self._ready = threading.Event()
         self._starting: threading.Thread | None = None

@@ -12,6 +12,11 @@ free often writes the call as fenced JSON text instead, so this handler decides 
    model is cut short. The text is then read with ``json.loads``, between the grammar's own
    delimiters. For an answer, tokens stream as they come, with a repeat penalty and a token cap.
 
+A request whose ``stop`` holds ``</tool_call>`` asks, as on any server writing this format, for the
+generation to end with the first call: the grammar then allows exactly one, so the model spends no
+tokens on a second call the client would not run (the client's way of saying "one call", since the
+stock server does not pass ``parallel_tool_calls`` on to a handler).
+
 The server returns OpenAI ``tool_calls``, exactly as vLLM's Hermes parser does, so the client is
 the same for both. This module runs inside the llama.cpp server process (:mod:`.serve`).
 """
@@ -110,14 +115,14 @@ def render_prompt(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -
 
 
 @lru_cache(maxsize=16)
-def _grammar(kind: str, tools_json: str) -> LlamaGrammar:
+def _grammar(kind: str, tools_json: str, max_calls: int = MAX_CALLS) -> LlamaGrammar:
     if kind == "decide":
         return LlamaGrammar.from_string(DECIDE_GRAMMAR, verbose=False)
-    return LlamaGrammar.from_string(calls_grammar(json.loads(tools_json)), verbose=False)
+    return LlamaGrammar.from_string(calls_grammar(json.loads(tools_json), max_calls), verbose=False)
 
 
-def calls_grammar(tools: list[dict[str, Any]]) -> str:
-    """GBNF for one to MAX_CALLS calls after an opening ``<tool_call>``: each a tool name and arguments that fit."""
+def calls_grammar(tools: list[dict[str, Any]], max_calls: int = MAX_CALLS) -> str:
+    """GBNF for one to ``max_calls`` calls after an opening ``<tool_call>``: each a tool name and arguments that fit."""
     schema = {
         "anyOf": [
             {
@@ -133,7 +138,7 @@ def calls_grammar(tools: list[dict[str, Any]]) -> str:
         prop_order={"name": 0, "arguments": 1}, allow_fetch=False, dotall=False, raw_pattern=False
     )
     converter.visit(converter.resolve_refs(schema, "tools"), "call")
-    more = f' ("{_escape(SEPARATOR)}" call){{0,{MAX_CALLS - 1}}}' if MAX_CALLS > 1 else ""
+    more = f' ("{_escape(SEPARATOR)}" call){{0,{max_calls - 1}}}' if max_calls > 1 else ""
     return converter.format_grammar() + f'\nroot ::= "\\n" call{more} "\\n{CLOSE}"\n'
 
 
@@ -192,10 +197,12 @@ def qwen_tool_calls(
     max_tokens: int | None = None,
     repeat_penalty: float = 1.1,
     seed: int | None = None,
+    stop: str | list[str] | None = None,
     **_: Any,
 ) -> dict[str, Any] | Iterator[dict[str, Any]]:
     """One chat completion: ``tool_calls`` (grammar-constrained) or a streamed text answer."""
     tools = list(tools or []) if tool_choice != "none" else []
+    stops = [stop] if isinstance(stop, str) else [s for s in stop or [] if s]
     prompt = render_prompt(messages, tools)
     base = {"id": f"chatcmpl-{uuid.uuid4().hex[:16]}", "created": int(time.time()), "model": llama.model_path}
     n_prompt = len(llama.tokenize(prompt.encode(), special=True))
@@ -211,7 +218,7 @@ def qwen_tool_calls(
             max_tokens=CALL_TOKENS,
             temperature=0.0,
             repeat_penalty=1.0,  # a call copies titles from the message; penalising repeats would alter them
-            grammar=_grammar("calls", json.dumps(tools)),
+            grammar=_grammar("calls", json.dumps(tools), 1 if CLOSE in stops else MAX_CALLS),
             seed=seed,
         )
         calls = parse_calls(done["choices"][0]["text"])
@@ -222,7 +229,10 @@ def qwen_tool_calls(
         return iter(
             [_chunk(base, {"role": "assistant", "content": None, "tool_calls": deltas}), _chunk(base, {}, "tool_calls")]
         )
-    return _answer(llama, prompt, first, base, n_prompt, stream, max_tokens or REPLY_TOKENS, repeat_penalty, seed)
+    return _answer(
+        llama, prompt, first, base, n_prompt, stream,
+        max_tokens=max_tokens or REPLY_TOKENS, repeat_penalty=repeat_penalty, stop=stops, seed=seed,
+    )  # fmt: skip
 
 
 def _answer(
@@ -232,12 +242,14 @@ def _answer(
     base: dict[str, Any],
     n_prompt: int,
     stream: bool,
+    *,
     max_tokens: int,
     repeat_penalty: float,
+    stop: list[str],
     seed: int | None,
 ) -> dict[str, Any] | Iterator[dict[str, Any]]:
     """The written answer after its first token: a repeat penalty and a token cap guard against runaway text."""
-    options = {"temperature": 0.0, "repeat_penalty": repeat_penalty, "stop": [END, OPEN], "seed": seed}
+    options = {"temperature": 0.0, "repeat_penalty": repeat_penalty, "stop": [END, OPEN, *stop], "seed": seed}
     budget = max(1, max_tokens - (1 if first else 0))
     if not stream:
         done = llama.create_completion(prompt + first, max_tokens=budget, **options)

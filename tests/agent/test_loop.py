@@ -122,6 +122,22 @@ def test_a_follow_up_call_the_message_does_not_ask_for_is_dropped(model: Any) ->
     assert any("does not ask for" in change for change in result.grounding)
 
 
+def test_a_request_for_films_asks_the_server_for_one_call_and_a_why_for_two(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"like": ["Heat"]}), text("Here are some.")]
+    make().turn("films like heat", session_id="s1")
+    assert [r.get("parallel_tool_calls") for r in fake.requests] == [False, False]
+    fake.requests.clear()
+    fake.script = [
+        tool_call("recommend", {"like": ["The Matrix"], "k": 3}),
+        tool_call("explain_recommendation", {"item": "#1"}),
+        text("Here is why."),
+    ]
+    make().turn("3 films like The Matrix, and why is the first one there?", session_id="s2")
+    first, *later = (r.get("parallel_tool_calls") for r in fake.requests)
+    assert first is None and later == [False, False]  # two at once only where the words ask; then one per round
+
+
 def test_a_call_free_answer_that_invents_facts_falls_back(model: Any) -> None:
     fake, make = model
     fake.script = [text("You will love Titanic (1997), rated 4.9 by everyone.")]

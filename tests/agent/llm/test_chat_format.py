@@ -15,6 +15,7 @@ from llama_cpp import LlamaGrammar
 from whyrec.agent.llm.chat_format import (
     CLOSE,
     OPEN,
+    _grammar,
     calls_grammar,
     parse_calls,
     prompt_schema,
@@ -107,6 +108,16 @@ def test_a_first_token_starting_a_call_gets_a_grammar_constrained_call() -> None
     decide, generate = llama.seen
     assert decide["max_tokens"] == 1 and decide["grammar"] is not None
     assert generate["prompt"].endswith(OPEN) and generate["repeat_penalty"] == 1.0
+
+
+def test_a_request_stopping_at_the_calls_closing_tag_gets_a_grammar_of_one_call() -> None:
+    assert ' ("\\n</tool_call>\\n<tool_call>\\n" call){0,1}' in calls_grammar([LOOKUP])
+    assert "call){0" not in calls_grammar([LOOKUP], max_calls=1)
+    call = '\n{"name": "lookup_item", "arguments": {"item": "Heat"}}\n</tool_call>'
+    for stop, calls in ((None, 2), ([CLOSE], 1), (CLOSE, 1), (["\n\n"], 2)):
+        llama = ScriptedLlama("<", call)
+        qwen_tool_calls(llama=llama, messages=[{"role": "user", "content": "heat"}], tools=[LOOKUP], stop=stop)  # type: ignore[arg-type]
+        assert llama.seen[1]["grammar"] is _grammar("calls", json.dumps([LOOKUP]), calls), stop
 
 
 def test_a_first_token_starting_a_sentence_streams_the_answer() -> None:
