@@ -132,6 +132,34 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         if result["choice"]:
             console.print(f"more accurate on the blind set: {result['choice']['planner']} ({result['choice']['by']})")
 
+    @bench.command("calls")
+    def bench_calls(
+        ctx: typer.Context,
+        sets: Annotated[str, typer.Option("--sets", help="comma-separated set names")] = "heldout2,heldout3",
+        as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+    ) -> None:
+        """The model's first round with and without asking for one tool call, on the same requests for films."""
+        from whyrec.bench.agent import SETS
+        from whyrec.bench.tool_calls import ARMS, run
+        from whyrec.errors import WhyrecError
+
+        chosen = [s.strip() for s in sets.split(",") if s.strip()]
+        unknown = [s for s in chosen if s not in SETS]
+        if unknown or not chosen:
+            raise WhyrecError(f"unknown set(s) {', '.join(unknown) or '(none)'}: choose from {', '.join(SETS)}")
+        with progress_bar() as progress:
+            task = progress.add_task("first rounds, both ways", total=None, info="")
+            result = run(ctx.obj, chosen, lambda done, total: progress.update(task, completed=done, total=total))
+        if as_json:
+            print_json(result)
+            return
+        table = Table("arm", "total s", "p50 s", "calls per answer", title=f"{result['requests']} requests for films")
+        for arm in ARMS:
+            a = result["arms"][arm]
+            table.add_row(arm, str(a["total_s"]), str(a["p50_s"]), str(a["calls_per_answer"]))
+        Console().print(table)
+        console.print(f"one_call / free time: {result['time_ratio']}; same first call: {result['same_first_call']:.0%}")
+
     @bench.command("redial")
     def bench_redial(
         ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False
