@@ -12,7 +12,9 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
+from whyrec.agent.semantic import slots as sl
 from whyrec.agent.state import SessionProfile
+from whyrec.catalog.titles import normalize
 
 MATRIX = 2571
 
@@ -22,6 +24,23 @@ class Plan:
     intent: str
     tool_calls: list[dict[str, Any]]
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Words:
+    """What grounding reads of a message, from its words alone (no film linked): a scripted planner's parse."""
+
+    words: list[str]
+    genres: sl.Genres = field(default_factory=sl.Genres)
+    years: sl.Years = field(default_factory=sl.Years)
+    k: int | None = None
+    refs: sl.References = field(default_factory=sl.References)
+
+    def items(self) -> list[int]:
+        return []
+
+    def focus(self) -> int | None:
+        return None
 
 
 @dataclass
@@ -34,6 +53,10 @@ class ScriptedPlanner:
     def plan(self, message: str, profile: SessionProfile) -> Plan:
         self.seen.append((message, profile.model_copy(deep=True)))
         return self.rule(message, profile)
+
+    def parse(self, message: str, profile: SessionProfile) -> Words:
+        words = normalize(message).split()
+        return Words(words, sl.genres(words), refs=sl.references(words))
 
 
 def call(name: str, n: int = 0, **args: Any) -> dict[str, Any]:
