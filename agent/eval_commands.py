@@ -16,6 +16,18 @@ from whyrec.catalog.commands import print_json, progress_bar
 console = Console(stderr=True)
 
 
+def set_names(text: str) -> list[str]:
+    """``--sets a,b``: the benchmark's conversation sets, or a clear error naming the unknown ones."""
+    from whyrec.bench.agent import SETS
+    from whyrec.errors import WhyrecError
+
+    chosen = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in SETS]
+    if unknown or not chosen:
+        raise WhyrecError(f"unknown set(s) {', '.join(unknown) or '(none)'}: choose from {', '.join(SETS)}")
+    return chosen
+
+
 def _table(title: str, report: dict[str, Any]) -> Table:
     table = Table("metric", "value", title=title)
     for key, value in report.items():
@@ -98,15 +110,11 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     ) -> None:
         """Every labeled and held-out set through the whole agent, per planner, against the goals."""
         from whyrec.bench.agent import SETS, run
-        from whyrec.errors import WhyrecError
 
         planners = [p.strip() for p in planner.split(",") if p.strip()]
         for name in planners:
             with_planner(ctx.obj, name)  # an unknown planner is a clear error before anything runs
-        chosen = [s.strip() for s in sets.split(",")] if sets else list(SETS)
-        unknown = [s for s in chosen if s not in SETS]
-        if unknown:
-            raise WhyrecError(f"unknown set(s) {', '.join(unknown)}: choose from {', '.join(SETS)}")
+        chosen = set_names(sets) if sets else list(SETS)
         with progress_bar() as progress:
             tasks: dict[str, Any] = {}
 
@@ -139,14 +147,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
         """The model's first round with and without asking for one tool call, on the same requests for films."""
-        from whyrec.bench.agent import SETS
         from whyrec.bench.tool_calls import ARMS, run
-        from whyrec.errors import WhyrecError
 
-        chosen = [s.strip() for s in sets.split(",") if s.strip()]
-        unknown = [s for s in chosen if s not in SETS]
-        if unknown or not chosen:
-            raise WhyrecError(f"unknown set(s) {', '.join(unknown) or '(none)'}: choose from {', '.join(SETS)}")
+        chosen = set_names(sets)
         with progress_bar() as progress:
             task = progress.add_task("first rounds, both ways", total=None, info="")
             result = run(ctx.obj, chosen, lambda done, total: progress.update(task, completed=done, total=total))

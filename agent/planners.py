@@ -27,7 +27,7 @@ from langgraph.config import get_stream_writer
 from whyrec.agent import prompts
 from whyrec.agent.briefs import brief
 from whyrec.agent.faithfulness import FaithfulnessChecker
-from whyrec.agent.grounding import INTENT_OF_TOOL, Grounder, ParsedLike, may_chain, support_for
+from whyrec.agent.grounding import INTENT_OF_TOOL, Grounder, ParsedLike, Support, may_chain, support_for
 from whyrec.agent.outcomes import calls_of, outcomes_of
 from whyrec.agent.state import SessionProfile, State
 
@@ -164,12 +164,10 @@ class TurnPlanner:
             return {"messages": [AIMessage("")], "notes": [*notes, prompts.NOTE_STEP_LIMIT.format(n=rounds)]}
         message = _message(state)
         reader = self.semantic.plan(message, state["profile"]).tool_calls if rounds == 0 else []
-        parsed = self.semantic.parse(message, state["profile"])
-        earlier = [str(m.content) for m in state.get("context", []) if isinstance(m, HumanMessage)]
-        support = support_for(parsed, state["profile"], earlier, self.grounder.linker, message, reader)
         # a second call in one answer is kept only when the words ask for it (grounding), so the model is
         # not given the tokens to write one otherwise; a later round has a result to act on, call by call
-        answer = self.llm(self.messages(state), config, one_call=bool(rounds) or not may_chain(support))
+        support = self._support(state, message, reader) if rounds == 0 else None
+        answer = self.llm(self.messages(state), config, one_call=support is None or not may_chain(support))
         if not answer.tool_calls:
             text = answer.content if isinstance(answer.content, str) else ""
             if answer.response_metadata.get("finish_reason") == "length":  # a sentence cut short is not shown
@@ -182,6 +180,7 @@ class TurnPlanner:
                 raise PlanRejected(f"it answered without a tool, naming facts no tool returned: {text[:80]!r}")
             return {"messages": [AIMessage(text)], **({} if rounds else {"intent": "chitchat", "planned_by": "llm"})}
         calls = [dict(call) for call in answer.tool_calls]
+        support = support or self._support(state, message, reader)
         grounded = self.grounder.ground(calls, support, made=calls_of(state["messages"]))
         changes = [*state.get("grounding", []), *grounded.changes]
         if not grounded.calls:
@@ -195,6 +194,12 @@ class TurnPlanner:
             "grounding": changes,
         }
         return update if rounds else {**update, "intent": intent_of(grounded.calls), "planned_by": "llm"}
+
+    def _support(self, state: State, message: str, reader: Sequence[dict[str, Any]]) -> Support:
+        """What the message, the earlier user turns and the session support (what grounding judges by)."""
+        parsed = self.semantic.parse(message, state["profile"])
+        earlier = [str(m.content) for m in state.get("context", []) if isinstance(m, HumanMessage)]
+        return support_for(parsed, state["profile"], earlier, self.grounder.linker, message, reader)
 
     def messages(self, state: State) -> list[AnyMessage]:
         """What the model reads: the fixed prompt and examples, the conversation, the session note, this turn."""

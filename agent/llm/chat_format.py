@@ -202,7 +202,7 @@ def qwen_tool_calls(
 ) -> dict[str, Any] | Iterator[dict[str, Any]]:
     """One chat completion: ``tool_calls`` (grammar-constrained) or a streamed text answer."""
     tools = list(tools or []) if tool_choice != "none" else []
-    stops = [stop] if isinstance(stop, str) else [s for s in stop or [] if s]
+    stops = [s for s in ([stop] if isinstance(stop, str) else stop or []) if s]
     prompt = render_prompt(messages, tools)
     base = {"id": f"chatcmpl-{uuid.uuid4().hex[:16]}", "created": int(time.time()), "model": llama.model_path}
     n_prompt = len(llama.tokenize(prompt.encode(), special=True))

@@ -143,3 +143,9 @@ def test_without_tools_it_only_writes() -> None:
     )  # type: ignore[arg-type]
     assert isinstance(answer, dict) and answer["choices"][0]["message"]["content"] == "Just text."
     assert len(llama.seen) == 1 and "# Tools" not in llama.seen[0]["prompt"]
+
+
+def test_the_embedded_backend_asks_for_one_call_with_this_handlers_closing_tag() -> None:
+    from whyrec.agent.llm.backend import ONE_CALL_EMBEDDED
+
+    assert ONE_CALL_EMBEDDED["stop"] == [CLOSE]
