@@ -154,6 +154,7 @@ def summarise(results: list[CaseResult], k: int, warmup_ms: float) -> Report:
             "tool": r.tool,
             "args": r.args,
             "planner": r.planner,
+            "unmet": r.checked - r.satisfied,  # returned items breaking the expected constraints
         }
         for r in results
         if (r.expected_intent is not None and r.intent != r.expected_intent)
