@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -173,7 +173,20 @@ class TitleLinker:
             for i in range(mention.first_token, mention.last_token):
                 taken[i] = True
             chosen.append(mention)
-        return sorted(chosen, key=lambda m: m.start)
+        return self._series_then_film(sorted(chosen, key=lambda m: m.start), words)
+
+    def _series_then_film(self, mentions: list[Mention], words: list[str]) -> list[Mention]:
+        """ "lotr return of the king" is one film: a series name right before one of its films' own
+        title names that film, not the series' best-known one as well."""
+        out: list[Mention] = []
+        for m in mentions:
+            if out and out[-1].last_token == m.first_token:
+                series = {i for i, _ in self.keys.get(" ".join(words[out[-1].first_token : out[-1].last_token]), [])}
+                if m.item_id in series and m.item_id != out[-1].item_id:
+                    out[-1] = replace(m, start=out[-1].start, first_token=out[-1].first_token)
+                    continue
+            out.append(m)
+        return out
 
     def _exact(
         self, tokens: list[Token], words: list[str], accept: _Accept

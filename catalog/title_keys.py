@@ -21,6 +21,7 @@ MAX_SPAN = 10  # tokens in the longest title looked up
 TITLE, RAW, BARE, PREFIX, SHORT = 0, 1, 2, 3, 4
 KIND_WEIGHT = {TITLE: 1.0, RAW: 1.0, BARE: 0.8, PREFIX: 0.25, SHORT: 0.25}
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8"}  # "v" and "x" are too often words
+_PART = re.compile(r"\b(?:part|vol|volume|chapter) (\d+)\b")
 ARTICLE_WORDS = frozenset(normalize(a) for a in ARTICLES if normalize(a))
 
 
@@ -64,7 +65,7 @@ def keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> lis
     if ":" in title:  # "Dr. Strangelove or: How I Learned ..." is also "Dr. Strangelove"
         keys.append((normalize(re.sub(r"[\s,]+or$", "", title.split(":")[0])), PREFIX))
         for subtitle in {title.split(":", 1)[1], title.split(" - ")[-1]}:  # "The Two Towers"
-            if len(normalize(subtitle).split()) >= 2:
+            if len(normalize(subtitle).split()) >= 2 and not _PART.fullmatch(arabic(normalize(subtitle))):
                 keys.append((normalize(subtitle), SHORT))
     articles = tuple(normalize(a) + " " for a in ARTICLES if normalize(a))
     for key, kind in list(keys):
@@ -72,5 +73,8 @@ def keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> lis
             if key.startswith(article) and len(key) > len(article) + 3:
                 keys.append((key[len(article) :], max(kind, BARE)))
     keys += [(numbered, kind) for key, kind in keys if (numbered := arabic(key)) != key]
+    # "the godfather 2", "kill bill 2": a sequel is often typed without its "Part" or "Vol."
+    unparted = [(_PART.sub(r"\1", key), max(kind, BARE)) for key, kind in keys if _PART.search(key)]
+    keys += [(key, kind) for key, kind in unparted if len(key.split()) >= 2]
     keys += shorthands(keys, plain)
     return [(k, kind) for k, kind in keys if k and len(k.split()) <= MAX_SPAN]

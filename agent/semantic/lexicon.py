@@ -20,7 +20,8 @@ GENRES: dict[str, tuple[str, ...]] = {
     "animation": ("Animation",), "animated": ("Animation",), "anime": ("Animation",),
     "cartoon": ("Animation",), "cartoons": ("Animation",),
     "children": ("Children",), "childrens": ("Children",), "children s": ("Children",),
-    "kids": ("Children",), "kid": ("Children",), "family": ("Children",),
+    "kids": ("Children",), "kid": ("Children",), "family": ("Children",), "kiddie": ("Children",),
+    "kiddy": ("Children",), "kiddies": ("Children",),
     "comedy": ("Comedy",), "comedies": ("Comedy",), "comedic": ("Comedy",),
     "rom com": ("Comedy", "Romance"), "romcom": ("Comedy", "Romance"), "rom coms": ("Comedy", "Romance"),
     "romcoms": ("Comedy", "Romance"),
@@ -40,6 +41,11 @@ GENRES: dict[str, tuple[str, ...]] = {
     "war": ("War",), "war movie": ("War",), "war movies": ("War",), "war films": ("War",),
     "western": ("Western",), "westerns": ("Western",),
 }  # fmt: skip
+
+# A word one typo from a genre word of six letters or more reads as that genre ("thriler", "animaton"),
+# except these real words (found by checking an English vocabulary against the genre words).
+GENRE_TYPO_MIN = 6
+NOT_GENRE_TYPOS: frozenset[str] = _words("acton actions auction faction mastery thrilled adventurer musica")
 
 # A genre is excluded when one of these comes shortly before it, with only genre words,
 # articles and "or"/"and"/"nor" in between ("no horror or musicals", "anything but a comedy").
@@ -79,6 +85,12 @@ FOCUS_PRONOUNS: tuple[str, ...] = ("that one", "this one", "that movie", "this m
 # "more like those": the whole last list.
 LIST_PRONOUNS: tuple[str, ...] = ("those", "these", "them", "that list", "this list", "the list", "those ones")
 LIST_LIKE_N = 3  # "more like those" seeds a recommendation with the first few of the last list
+# Only these make the last list a seed: "more like those" is about them, "make them newer" refines the request.
+SIMILAR_TO: tuple[str, ...] = ("like", "similar", "more of", "such as", "along those lines", "in that vein")
+# A genre-only follow-up to an effect answer ("and is that different for horror?") asks the same question of it.
+EFFECT_FOLLOW_UP: tuple[str, ...] = (
+    "different", "differ", "what about", "how about", "and for", "same for", "also for",
+)  # fmt: skip
 
 DECADE_WORDS: dict[str, int] = {
     "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 1970,
@@ -130,8 +142,8 @@ EFFECT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "featured all", "featured every", "feature only", "featured only", "everything")),
     ("naive_vs_causal", ("anyway", "anyways", "regardless", "naive", "correlation", "correlated", "causation",
                          "confound", "confounded", "confounding", "spurious", "biased", "bias", "raw difference",
-                         "just popular", "selection", "just compare", "simply compared",
-                         "simply compare")),
+                         "just popular", "already popular", "popular anyway", "selection", "just compare",
+                         "simply compared", "simply compare", "is that real", "is it real")),
     ("cate_activity", ("heavy", "light users", "active", "casual", "activity", "power users", "new users",
                        "frequent", "occasional", "segment", "segments", "engaged", "lurkers")),
     ("cate_genre", ("per genre", "by genre", "each genre", "genres", "which genre", "what genre", "across genres",
@@ -165,6 +177,7 @@ FEEDBACK_NEGATIVE: tuple[str, ...] = (
 SEARCH_CUES: tuple[str, ...] = (
     "search", "search for", "look for", "look up movies", "find movies", "find films", "find me movies",
     "list movies", "list films", "any movies with", "which movies", "which films", "what movies have", "find all",
+    "list some", "list all", "catalog", "catalogue", "database", "browsing",
 )  # fmt: skip
 
 # A recommendation that only refines the last one keeps its filters ("more, but no dramas").
@@ -197,7 +210,8 @@ QUERY_FILLER: frozenset[str] = _words(
     want wanted need looking look for like similar to with watch watching see to tonight today now more another
     other others else but also just only and or of in from that this those these them one ones it is are be
     what whats how about maybe got have has good great nice best top some kind sort type new newer older recent
-    k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats same again stuff things btw u"""
+    k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats same again stuff things btw u
+    hmm hm um uh make"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action
@@ -219,7 +233,7 @@ FILLER_PHRASES: tuple[str, ...] = (
 # what-if whatever else it asks ("pretend I also liked X - what would you recommend then?").
 WHATIF_HYPOTHETICAL: tuple[str, ...] = (
     "pretend i", "suppose i", "supposing i", "imagine i", "what if i", "hypothetically", "if i had", "if i hadn t",
-    "if i hadnt", "if i d never", "if i never", "had i", "say i had",
+    "if i hadnt", "if i d never", "if i never", "had i", "say i had", "what if id",
 )  # fmt: skip
 
 # Right after whyrec noted a liked film it offers to recommend from the likes; a bare "yes" accepts.
@@ -235,8 +249,8 @@ DECLINES: tuple[str, ...] = (
 # Words that make an intent more likely, added to its exemplar score (CUE_BONUS): the structure of
 # a question ("what if I ...", "why ...") that a sentence embedding blurs.
 INTENT_CUES: dict[str, tuple[str, ...]] = {
-    "what_if": ("what if i", "what if my", "if i", "if i d", "imagine i", "suppose i", "pretend i", "had i",
-                "what would change", "how would my", "in my history", "from my history"),
+    "what_if": ("what if i", "what if id", "what if my", "if i", "if i d", "imagine i", "suppose i", "pretend i",
+                "had i", "what would change", "how would my", "in my history", "from my history"),
     "effect": ("featuring", "featured", "feature", "home page", "homepage", "front page", "banner", "promoting",
                "promotion", "causal", "ate", "treatment effect", "everyone", "all users", "watch rates"),
     "explain": ("why", "how come", "explain", "reason", "justify", "what made you", "led to"),

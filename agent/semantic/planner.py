@@ -75,6 +75,8 @@ class Parsed:
             return p.last_explained
         if p.last_intent == "item_info" and p.last_looked_up is not None:
             return p.last_looked_up
+        if p.last_intent == "feedback" and p.liked:  # "I loved Heat" ... "what's similar to it?"
+            return p.liked[-1]
         return p.last_items[0] if p.last_items else p.last_explained
 
 
@@ -143,6 +145,9 @@ class SemanticPlanner:
         accepts = accepts and sl.has_any(words, lx.ACCEPTS) and not sl.has_any(words, lx.DECLINES)
         if accepts and intent.intent == "chitchat":
             intent = intent.overridden("recommend")
+        follows_effect = profile.last_intent == "effect" and genres.all and not linked
+        if follows_effect and sl.has_any(words, lx.EFFECT_FOLLOW_UP) and intent.intent in ("recommend", "chitchat"):
+            intent = intent.overridden("effect")  # "and is that different for horror?"
         refs = sl.references(words)
         by_genre = intent.intent == "what_if" and genres.all and not linked  # "if I never watched musicals"
         if intent.intent in NAMES_A_FILM and not refs.ordinals and not by_genre:
@@ -167,7 +172,7 @@ class SemanticPlanner:
         like = p.items()
         if p.accepts_offer and not like:
             like = p.profile.liked[-lx.LIST_LIKE_N :]
-        elif p.refs.whole_list and not like:
+        elif p.refs.whole_list and not like and sl.has_any(p.words, lx.SIMILAR_TO):
             like = p.profile.last_items[: lx.LIST_LIKE_N]
         elif not like and p.refs.focus and sl.has_any(p.words, ("like", "similar")) and p.focus() is not None:
             like = [p.focus()]  # type: ignore[list-item]

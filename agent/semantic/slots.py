@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 from whyrec.agent.semantic import lexicon as lx
 
 ITEM = "<item>"
@@ -52,8 +54,19 @@ class Genres:
         return (*self.include, *self.exclude)
 
 
+_TYPO_TARGETS = tuple(g for g in lx.GENRES if " " not in g and len(g) >= lx.GENRE_TYPO_MIN)
+
+
+def spelled(word: str) -> str:
+    """The genre word ``word`` is one typo from ("thriler" is "thriller"), else ``word`` itself."""
+    if word in lx.GENRES or word in lx.NOT_GENRE_TYPOS or len(word) < lx.GENRE_TYPO_MIN - 1 or not word.isalpha():
+        return word
+    return next((g for g in _TYPO_TARGETS if OSA.distance(word, g, score_cutoff=1) <= 1), word)
+
+
 def genres(words: Sequence[str]) -> Genres:
     """Included and excluded genres: "no horror or musicals", "anything but a comedy", "not a comedy"."""
+    words = [spelled(w) for w in words]
     hits = phrase_positions(words, lx.GENRES)
     negators = phrase_positions(words, lx.NEGATORS)
     include: list[str] = []

@@ -84,6 +84,13 @@ def test_no_exemplar_repeats_a_message_of_any_set() -> None:
         ("more like Heat please, but nothing newer than Heat itself", {"like": [HEAT], "year_max": 1995}),
         ("is heat a thriller or a drama?", {"item": HEAT}),
         ("suppose i was also into akira and paprika, what changes", {"kind": "add", "items": [1274, 52885]}),
+        # fourth held-out set, after its third run (phrasings, not its messages)
+        ("what if id loved fargo, how would my list change", {"kind": "add", "items": [608]}),
+        ("list some westerns from the 60s", {"genres_include": ["Western"], "year_min": 1960}),
+        (
+            "we compare featured vs not featured views - is that real or are they just already popular",
+            {"question": "naive_vs_causal"},
+        ),
     ],
 )
 def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
@@ -103,6 +110,27 @@ def test_same_again_keeps_the_last_genres_and_changes_the_years(planner: Semanti
     profile = SessionProfile(last_items=[MATRIX, PULP], last_intent="recommend", last_request=last)
     args = planner.plan("same again but only stuff after 2010, and no action films", profile).tool_calls[0]["args"]
     assert (args["genres_include"], args["genres_exclude"], args["year_min"]) == (["Sci-Fi"], ["Action"], 2011)
+
+
+def test_making_the_last_list_newer_refines_its_request_and_more_like_them_seeds_one(planner: SemanticPlanner) -> None:
+    last = {"query": None, "like": [], "k": 10, "genres_include": ["Action"], "genres_exclude": []}
+    profile = SessionProfile(last_items=[MATRIX, PULP, HEAT], last_intent="recommend", last_request=last)
+    newer = planner.plan("hmm could you make them more recent, after 2012", profile).tool_calls[0]["args"]
+    assert (newer["like"], newer["genres_include"], newer["year_min"]) == ([], ["Action"], 2013)
+    similar = planner.plan("more like those please", profile).tool_calls[0]["args"]
+    assert similar["like"] == [MATRIX, PULP, HEAT]
+
+
+def test_it_after_feedback_is_the_film_just_rated(planner: SemanticPlanner) -> None:
+    profile = SessionProfile(liked=[PULP, HEAT], last_intent="feedback")
+    assert planner.plan("what else is similar to it?", profile).tool_calls[0]["args"]["like"] == [HEAT]
+
+
+def test_a_genre_follow_up_to_an_effect_asks_it_of_that_genre(planner: SemanticPlanner) -> None:
+    plan = planner.plan("and is that any different for westerns?", SessionProfile(last_intent="effect"))
+    assert plan.tool_calls[0]["name"] == "estimate_effect"
+    assert (plan.tool_calls[0]["args"]["question"], plan.tool_calls[0]["args"]["genre"]) == ("cate_genre", "Western")
+    assert planner.plan("and different westerns?", SessionProfile(last_intent="recommend")).intent == "recommend"
 
 
 def test_why_names_a_listed_film_in_lower_case(planner: SemanticPlanner) -> None:

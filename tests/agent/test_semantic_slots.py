@@ -30,6 +30,12 @@ def words(text: str) -> list[str]:
         ("i don't like horror, suggest a thriller", ("Thriller",), ("Horror",)),
         ("a comedy that isn't a romance", ("Comedy",), ("Romance",)),
         ("cartoons please, nothing with horror in it", ("Animation",), ("Horror",)),
+        # one typo away from a genre word of six letters or more, unless it is a real word
+        ("good 90s thriler recs", ("Thriller",), ()),
+        ("recomend me some animaton movies, no musicals pls", ("Animation",), ("Musical",)),
+        ("fantasy films that arent kiddy", ("Fantasy",), ("Children",)),
+        ("i'd be thrilled with any comedy", ("Comedy",), ()),
+        ("a film about the mastery of an art", (), ()),
     ],
 )
 def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
@@ -162,6 +168,9 @@ def linker(catalog: Any) -> TitleLinker:
         ("anything like lotr?", "The Lord of the Rings: The Fellowship of the Ring (2001)"),
         ("The Two Towers was great", "The Lord of the Rings: The Two Towers (2002)"),
         ("the godfather part 2", "The Godfather: Part II (1974)"),
+        ("the godfather 2 is my fav", "The Godfather: Part II (1974)"),
+        ("kill bill 2", "Kill Bill: Vol. 2 (2004)"),
+        ("drop lotr return of the king", "The Lord of the Rings: The Return of the King (2003)"),
         ("heat, the pacino one", "Heat (1995)"),
         ("Matrix, The", "The Matrix (1999)"),
     ],
@@ -182,6 +191,7 @@ def test_titles_link_exactly_fuzzily_and_by_year(linker: TitleLinker, catalog: A
         "what's your name",
         "is the correlation between featuring and watching misleading",
         "I want a love story",
+        "i liked part 2 more",  # a subtitle that is only a part number names no film
     ],
 )
 def test_ordinary_words_are_not_titles(linker: TitleLinker, message: str) -> None:

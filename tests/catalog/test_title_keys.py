@@ -27,6 +27,10 @@ def test_roman_numerals_and_a_sequels_number() -> None:
     assert "godfather part 2" in keys and "the godfather part ii" in keys
     assert arabic("rocky iv") == "rocky 4" and arabic("malcolm x") == "malcolm x"  # "x" is too often a word
     assert title_numbers("the hangover part ii") == {"2"} != title_numbers("the hangover part iv")
+    listed = keys_of("The Godfather: Part II", "Godfather: Part II, The (1974)", None, PLAIN)
+    assert ("godfather 2", BARE) in listed and ("the godfather 2", BARE) in listed  # typed without its "Part"
+    assert "part 2" not in keys and "part ii" not in keys  # a bare part number names no film
+    assert "kill bill 2" in dict(keys_of("Kill Bill: Vol. 2", "Kill Bill: Vol. 2 (2004)", None, PLAIN))
 
 
 def test_shorthands_need_two_content_words() -> None:
