@@ -33,6 +33,7 @@ from whyrec.agent.state import SessionProfile, State
 
 log = logging.getLogger(__name__)
 
+REQUIRED = {"tool_choice": "required"}  # OpenAI's (and vLLM's, and the embedded handler's) "call a tool"
 WARM_UP_S = 300.0  # the first request reads the whole fixed prompt: about 20 s on two cores
 CONTEXT_CHARS = 160  # of each earlier reply the model re-reads: the first line says what it was
 
@@ -56,25 +57,35 @@ class LLMRound:
     """One call to the chat model within ``timeout_s``, streaming a written answer's tokens as they come.
 
     ``one_call``: the request options with which the server writes at most one tool call
-    (:data:`whyrec.agent.llm.backend.ONE_CALL_OPENAI`); a round asked for one call gets them.
+    (:data:`whyrec.agent.llm.backend.ONE_CALL_OPENAI`); a round asked for one call gets them. A round
+    asked to call (``must_call``) sends ``tool_choice="required"``, so the server writes no sentence.
     """
 
     def __init__(
         self, chat_model: BaseChatModel, tools: list[BaseTool], timeout_s: float, one_call: Mapping[str, Any] = {}
     ) -> None:
-        self.models = {False: chat_model.bind_tools(tools), True: chat_model.bind_tools(tools, **one_call)}
+        self.models = {
+            (one, must): chat_model.bind_tools(tools, **(one_call if one else {}), **(REQUIRED if must else {}))
+            for one in (False, True)
+            for must in (False, True)
+        }
         self.timeout_s = timeout_s
+
+    def model(self, *, one_call: bool = False, must_call: bool = False) -> Any:
+        return self.models[(one_call, must_call)]
 
     def warm_up(self) -> None:
         """Evaluate the fixed prompt and the tool schemas once, so the server keeps them for every turn."""
-        self.models[False].invoke([SystemMessage(prompts.SYSTEM), HumanMessage("hello")], timeout=WARM_UP_S)
+        self.model().invoke([SystemMessage(prompts.SYSTEM), HumanMessage("hello")], timeout=WARM_UP_S)
 
-    def __call__(self, messages: list[AnyMessage], config: RunnableConfig, *, one_call: bool = False) -> AIMessage:
+    def __call__(
+        self, messages: list[AnyMessage], config: RunnableConfig, *, one_call: bool = False, must_call: bool = False
+    ) -> AIMessage:
         deadline = time.monotonic() + self.timeout_s
         write = get_stream_writer()
         total: AIMessageChunk | None = None
         try:
-            for chunk in self.models[one_call].stream(messages, config):
+            for chunk in self.model(one_call=one_call, must_call=must_call).stream(messages, config):
                 if not isinstance(chunk, AIMessageChunk):
                     raise PlanRejected(f"unexpected answer type {type(chunk).__name__}")
                 total = chunk if total is None else total + chunk
@@ -167,7 +178,10 @@ class TurnPlanner:
         # a second call in one answer is kept only when the words ask for it (grounding), so the model is
         # not given the tokens to write one otherwise; a later round has a result to act on, call by call
         support = self._support(state, message, reader) if rounds == 0 else None
-        answer = self.llm(self.messages(state), config, one_call=support is None or not may_chain(support))
+        # a request the reader plans a tool for must be planned with a tool (a sentence is rejected below),
+        # so the model is not given the choice to write one
+        one_call, must_call = support is None or not may_chain(support), rounds == 0 and bool(reader)
+        answer = self.llm(self.messages(state), config, one_call=one_call, must_call=must_call)
         if not answer.tool_calls:
             text = answer.content if isinstance(answer.content, str) else ""
             if answer.response_metadata.get("finish_reason") == "length":  # a sentence cut short is not shown

@@ -58,7 +58,7 @@ def run(
                 for n, row in enumerate(rows):
                     prompt = [SystemMessage(prompts.SYSTEM), HumanMessage(row["message"])]
                     start = time.perf_counter()
-                    answer = llm.models[arm == "one_call"].invoke(prompt, timeout=settings.llm.timeout_s)
+                    answer = llm.model(one_call=arm == "one_call").invoke(prompt, timeout=settings.llm.timeout_s)
                     calls = [c["name"] for c in getattr(answer, "tool_calls", [])]
                     row[arm] = {"s": round(time.perf_counter() - start, 3), "calls": calls}
                     if progress is not None:

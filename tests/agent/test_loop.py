@@ -138,6 +138,17 @@ def test_a_request_for_films_asks_the_server_for_one_call_and_a_why_for_two(mode
     assert first is None and later == [False, False]  # two at once only where the words ask; then one per round
 
 
+def test_a_request_the_reader_plans_a_tool_for_must_be_answered_with_a_call(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"like": ["Heat"]}), text("Here are some.")]
+    make().turn("films like heat", session_id="s1")
+    assert [r.get("tool_choice") for r in fake.requests] == ["required", None]  # the closing sentence is free
+    fake.requests.clear()
+    fake.script = [text("Hello! Ask me for films.")]
+    make().turn("hi there", session_id="s2")
+    assert [r.get("tool_choice") for r in fake.requests] == [None]
+
+
 def test_a_call_free_answer_that_invents_facts_falls_back(model: Any) -> None:
     fake, make = model
     fake.script = [text("You will love Titanic (1997), rated 4.9 by everyone.")]
@@ -286,3 +297,4 @@ def test_the_effect_question_the_person_asked_wins_over_the_models_default(model
     fake.script = [tool_call("estimate_effect", {"question": "ate"}), text("It depends on the genre.")]
     result = make().turn("how does the featuring effect vary by genre?", session_id="s1")
     assert result.tool_calls[0]["args"]["question"] == "cate_genre"
+
