@@ -37,6 +37,7 @@ INTENT_OF_TOOL = {
 }
 FILM_ARGS = ("like", "items", "item")
 REQUIRED_FILM = {"explain_recommendation": "item", "lookup_item": "item", "record_feedback": "item"}
+GENRE_KINDS = ("more_genre", "exclude_genre")  # what-ifs about a genre rather than films
 READER_WINS = ("year_min", "year_max", "k", "question")  # slots the reader resolves exactly when it finds them
 COMPLETED = ("like", "genres_include", "genres_exclude", "year_min", "year_max", "k", "genre", "question")
 # A personal recommendation and a catalog search are one intent; the reader tells them apart by the
@@ -232,6 +233,10 @@ class Grounder:
     def _complete(args: dict[str, Any], reader: dict[str, Any]) -> list[str]:
         """The reader's slots where it found them: its exact years and count; what the model left out."""
         changes = []
+        if reader.get("kind") in GENRE_KINDS and args.get("kind") in ("remove", "add") and not args.get("items"):
+            # "what if I never watched horror" with items=["Horror"]: a genre was named, not a film
+            changes.append(f"kind {args['kind']!r} -> {reader['kind']!r} (a genre was named, not a film)")
+            args["kind"] = reader["kind"]
         for key in COMPLETED:
             want = reader.get(key)
             if want in (None, [], "") or (key == "question" and want == "ate"):  # "ate" is only its default

@@ -298,3 +298,16 @@ def test_the_effect_question_the_person_asked_wins_over_the_models_default(model
     result = make().turn("how does the featuring effect vary by genre?", session_id="s1")
     assert result.tool_calls[0]["args"]["question"] == "cate_genre"
 
+
+def test_a_genre_put_where_films_go_becomes_the_what_if_about_that_genre(model: Any) -> None:
+    fake, make = model
+    fake.script = [
+        tool_call("simulate_intervention", {"kind": "remove", "items": ["Horror"]}),
+        text("Here is what changes."),
+    ]
+    result = make().turn("what if i never watched any horror at all?", session_id="s1", user_id=1)
+    assert result.planner == "llm"
+    assert {k: result.tool_calls[0]["args"].get(k) for k in ("kind", "genre")} == {
+        "kind": "exclude_genre",
+        "genre": "Horror",
+    }
