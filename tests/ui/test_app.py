@@ -128,6 +128,17 @@ def test_planner_status_says_when_no_language_model_is_used() -> None:
     assert "embedded llama.cpp server" in planner_status(llm)
     served = llm.model_copy(update={"llm": config.llm.model_copy(update={"base_url": "http://x/v1"})})
     assert "http://x/v1" in planner_status(served) and "deterministic planner answers" in planner_status(served)
+    assert "no language model" in planner_status(llm, has_model=False)  # auto, with no model prepared
+
+
+def test_the_chat_plans_with_the_measured_default_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    from whyrec.ui.commands import CHAT_PLANNER, chat_config
+
+    monkeypatch.delenv("WHYREC_AGENT_PLANNER", raising=False)
+    assert chat_config(load_config(), None).agent.planner == CHAT_PLANNER == "auto"
+    assert chat_config(load_config(), "semantic").agent.planner == "semantic"
+    monkeypatch.setenv("WHYREC_AGENT_PLANNER", "semantic")
+    assert chat_config(load_config(), None).agent.planner == "semantic"
 
 
 def test_whyrec_chat_binds_to_loopback_7860_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,6 +157,8 @@ def test_whyrec_chat_binds_to_loopback_7860_by_default(monkeypatch: pytest.Monke
 
         def warm(self) -> None: ...
         def close(self) -> None: ...
+
+        backend = None
 
     bound: list[tuple[str, int]] = []
     monkeypatch.setattr(runtime, "Agent", CliAgent)
