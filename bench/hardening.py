@@ -124,9 +124,14 @@ def free_port() -> int:
 
 
 class AppProcess:
-    """``whyrec chat`` on a free loopback port, as a child process; stopped on exit."""
+    """``whyrec chat`` on a free loopback port, as a child process; stopped on exit.
 
-    def __init__(self, startup_s: float = 240.0) -> None:
+    ``planner``: who plans its turns (the bench's own ``agent.planner``, so that `WHYREC_AGENT_PLANNER`
+    picks it, as for the other benches, rather than the chat's default).
+    """
+
+    def __init__(self, planner: str = "semantic", startup_s: float = 240.0) -> None:
+        self.planner = planner
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.startup_s = startup_s
@@ -138,6 +143,7 @@ class AppProcess:
         from whyrec.errors import WhyrecError
 
         cmd = [sys.executable, "-m", "whyrec", "chat", "--host", "127.0.0.1", "--port", str(self.port)]
+        cmd += ["--planner", self.planner]
         self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + self.startup_s
         while time.monotonic() < deadline:
@@ -254,7 +260,7 @@ def run_load(
     if url is not None:
         report = drive(url.rstrip("/"), titles, turns, deadline_s, request_timeout_s)
         return {"url": url, "sessions": sessions, "turns": turns, "cpu_cores": os.cpu_count(), **report}
-    with AppProcess() as app:
+    with AppProcess(config.agent.planner) as app:
         started = {"url": app.url, "started_app": True}
         report = drive(app.url, titles, turns, deadline_s, request_timeout_s)
     return {**started, "sessions": sessions, "turns": turns, "cpu_cores": os.cpu_count(), **report}
