@@ -56,6 +56,7 @@ class Token:
     capitalised: bool
     quoted: bool
     opens_sentence: bool = False  # first of the message, or after a word ending a sentence (". ! ?")
+    shouted: bool = False  # written in capitals ("NOTHING scary"): emphasis, not a title's capital
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,10 @@ def tokenize(message: str) -> list[Token]:
         if len(cased) != len(parts):  # accents, symbols: only the first part keeps the word's case
             cased = ([raw.lstrip("\"'“‘«(")] + [""] * len(parts))[: len(parts)]
         for n, (part, original) in enumerate(zip(parts, cased, strict=True)):
-            tokens.append(Token(part, match.start(), match.end(), original[:1].isupper(), quoted, sentence and n == 0))
+            shouted = len(original) > 1 and original.isupper()
+            tokens.append(
+                Token(part, match.start(), match.end(), original[:1].isupper(), quoted, sentence and n == 0, shouted)
+            )
     return tokens
 
 
@@ -225,7 +229,8 @@ class TitleLinker:
         if all(t.text in self.plain or t.text.isdigit() for t in span):
             if _inside_word(tokens, first, last):
                 return False  # "It" of "It's", "M" of "I'm": everyday words run together, never a title
-            return capitalised or (accept.relaxed and last - first >= 3)  # "why children of men?"
+            shouting = any(t.shouted for t in span)  # "NOTHING scary" is not the film Nothing
+            return (capitalised and not shouting) or (accept.relaxed and last - first >= 3)  # "why children of men?"
         if last - first == 1:
             if capitalised or span[0].capitalised:
                 return True

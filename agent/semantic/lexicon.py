@@ -53,11 +53,11 @@ NEGATORS: tuple[str, ...] = (
     "no", "not", "non", "without", "anything but", "anything except", "except", "except for", "excluding",
     "other than", "but not", "no more", "nothing", "avoid", "skip", "isn t", "isnt", "aren t", "arent",
     "don t like", "dont like", "do not like", "don t want", "dont want", "do not want", "hate", "hates", "dislike",
-    "can t stand", "cant stand", "neither", "nor", "free of", "minus", "none of", "never",
+    "can t stand", "cant stand", "neither", "nor", "free of", "minus", "none of", "none", "never",
 )  # fmt: skip
 NEGATION_GAP: frozenset[str] = _words(
     """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
-    something stuff with"""
+    something stuff with that are which aimed at"""
 )
 NEGATION_WINDOW = 4  # tokens between a negator and the genre it negates
 
@@ -269,5 +269,9 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
 CUE_BONUS = 0.08
 # Everyday words that never make a title on their own in free text unless capitalised (the linker's ``plain``).
 PLAIN_WORDS: frozenset[str] = (
-    COMMON_WORDS | QUERY_FILLER | {w for g in GENRES for w in g.split()} | frozenset(NUMBER_WORDS)
+    COMMON_WORDS
+    | QUERY_FILLER
+    | {w for g in GENRES for w in g.split()}
+    | frozenset(NUMBER_WORDS)
+    | {w for n in NEGATORS for w in n.split()}  # "Nothing aimed at children" names no film
 )

@@ -36,6 +36,9 @@ def words(text: str) -> list[str]:
         ("fantasy films that arent kiddy", ("Fantasy",), ("Children",)),
         ("i'd be thrilled with any comedy", ("Comedy",), ()),
         ("a film about the mastery of an art", (), ()),
+        ("kids movies only and nothing scary", ("Children",), ("Horror",)),
+        ("fantasy please, nothing aimed at children", ("Fantasy",), ("Children",)),
+        ("5 more thrillers, but none that are crime movies", ("Thriller",), ("Crime",)),
     ],
 )
 def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
@@ -192,6 +195,8 @@ def test_titles_link_exactly_fuzzily_and_by_year(linker: TitleLinker, catalog: A
         "is the correlation between featuring and watching misleading",
         "I want a love story",
         "i liked part 2 more",  # a subtitle that is only a part number names no film
+        "kids movies only and NOTHING scary",  # shouting, not the film Nothing (2003)
+        "Fantasy from 2005 on? Nothing aimed at children.",
     ],
 )
 def test_ordinary_words_are_not_titles(linker: TitleLinker, message: str) -> None:
