@@ -180,8 +180,8 @@ class TurnPlanner:
         support = self._support(state, message, reader) if rounds == 0 else None
         # a request the reader plans a tool for must be planned with a tool (a sentence is rejected below),
         # so the model is not given the choice to write one
-        one_call, must_call = support is None or not may_chain(support), rounds == 0 and bool(reader)
-        answer = self.llm(self.messages(state), config, one_call=one_call, must_call=must_call)
+        one_call = support is None or not may_chain(support)
+        answer = self.llm(self.messages(state), config, one_call=one_call, must_call=bool(reader))
         if not answer.tool_calls:
             text = answer.content if isinstance(answer.content, str) else ""
             if answer.response_metadata.get("finish_reason") == "length":  # a sentence cut short is not shown

@@ -130,7 +130,7 @@ class AppProcess:
     picks it, as for the other benches, rather than the chat's default).
     """
 
-    def __init__(self, planner: str = "semantic", startup_s: float = 240.0) -> None:
+    def __init__(self, planner: str, startup_s: float = 240.0) -> None:
         self.planner = planner
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
