@@ -6,14 +6,18 @@ free often writes the call as fenced JSON text instead, so this handler decides 
 
 1. One token, under a grammar that allows only ``<tool_call>`` or the start of a sentence: the
    model chooses between calling and answering, nothing else.
-2. For a call, the rest is generated under a GBNF grammar built from the tools' JSON schemas (one
-   ``anyOf`` of ``{"name": const, "arguments": schema}``), so every call names a real tool and its
-   arguments fit the schema; arrays and strings have ``maxItems`` / ``maxLength``, so a looping
-   model is cut short. The text is then read with ``json.loads``, between the grammar's own
-   delimiters. For an answer, tokens stream as they come, with a repeat penalty and a token cap.
+2. For a call, the fixed parts of Qwen's format are given, never generated: each costs a full
+   decoding step on a CPU (about 0.12 s), and a call has about a dozen of them (``\n{"name": "``,
+   ``", "arguments":``, ``}}``, the closing tag). The model chooses the tool's name one token at a
+   time until only one name fits, then writes the arguments under a GBNF grammar built from that
+   tool's JSON schema, so every call names a real tool and its arguments fit the schema; arrays and
+   strings have ``maxItems`` / ``maxLength``, so a looping model is cut short. Generation stops at
+   the ``}}`` that closes the arguments and the call, before that token is decoded, and the
+   arguments are read with ``json.loads``. For an answer, tokens stream as they come, with a repeat
+   penalty and a token cap.
 
 A request whose ``stop`` holds ``</tool_call>`` asks, as on any server writing this format, for the
-generation to end with the first call: the grammar then allows exactly one, so the model spends no
+generation to end with the first call: no second one is offered, so the model spends no
 tokens on a second call the client would not run (the client's way of saying "one call", since the
 stock server does not pass ``parallel_tool_calls`` on to a handler).
 
@@ -36,7 +40,9 @@ from llama_cpp.llama_grammar import SchemaConverter
 
 HANDLER = "whyrec-qwen-tools"
 OPEN, CLOSE = "<tool_call>", "</tool_call>"
-SEPARATOR = f"\n{CLOSE}\n{OPEN}\n"
+CALL_HEAD = '\n{"name": "'  # every call begins so (after the opening tag): given, not generated
+ARGS_HEAD = '", "arguments":'  # between the name and the arguments, also given
+CALL_END = "}}"  # closes the arguments and the call: generation stops on it, undecoded
 MAX_CALLS = 2  # calls in one answer: a request and its follow-up ("... and why is the first one there?")
 CALL_TOKENS = 400  # a call's arguments are bounded by the schema; this is a backstop
 REPLY_TOKENS = 300  # default cap on a written answer
@@ -114,59 +120,103 @@ def render_prompt(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -
     return "".join(parts) + "<|im_start|>assistant\n"
 
 
-@lru_cache(maxsize=16)
-def _grammar(kind: str, tools_json: str, max_calls: int = MAX_CALLS) -> LlamaGrammar:
+@lru_cache(maxsize=32)
+def _grammar(kind: str, spec: str) -> LlamaGrammar:
+    """A compiled grammar, cached: ``decide``, ``name`` (``spec``: the names left, JSON) or ``arguments``."""
     if kind == "decide":
         return LlamaGrammar.from_string(DECIDE_GRAMMAR, verbose=False)
-    return LlamaGrammar.from_string(calls_grammar(json.loads(tools_json), max_calls), verbose=False)
+    if kind == "name":
+        return LlamaGrammar.from_string(names_grammar(json.loads(spec)), verbose=False)
+    return LlamaGrammar.from_string(arguments_grammar(json.loads(spec)), verbose=False)
 
 
-def calls_grammar(tools: list[dict[str, Any]], max_calls: int = MAX_CALLS) -> str:
-    """GBNF for one to ``max_calls`` calls after an opening ``<tool_call>``: each a tool name and arguments that fit."""
-    schema = {
-        "anyOf": [
-            {
-                "type": "object",
-                "properties": {"name": {"const": t["function"]["name"]}, "arguments": t["function"]["parameters"]},
-                "required": ["name", "arguments"],
-                "additionalProperties": False,
-            }
-            for t in tools
-        ]
-    }
-    converter = SchemaConverter(
-        prop_order={"name": 0, "arguments": 1}, allow_fetch=False, dotall=False, raw_pattern=False
-    )
-    converter.visit(converter.resolve_refs(schema, "tools"), "call")
-    more = f' ("{_escape(SEPARATOR)}" call){{0,{max_calls - 1}}}' if max_calls > 1 else ""
-    return converter.format_grammar() + f'\nroot ::= "\\n" call{more} "\\n{CLOSE}"\n'
+def names_grammar(names: list[str]) -> str:
+    """GBNF for exactly one of ``names`` (the rest of a tool's name, once its first tokens are known)."""
+    return "root ::= " + " | ".join(f'"{_escape(n)}"' for n in names) + "\n"
+
+
+def arguments_grammar(parameters: dict[str, Any]) -> str:
+    """GBNF for `` {arguments}}``: a tool's arguments that fit its JSON schema, then the call's own ``}``.
+
+    The leading space and the double brace are how Qwen's tokenizer writes them (`` {"`` and ``}}``
+    are single tokens), so the model writes the tokens it was trained on.
+    """
+    converter = SchemaConverter(prop_order={}, allow_fetch=False, dotall=False, raw_pattern=False)
+    converter.visit(converter.resolve_refs(parameters, "arguments"), "arguments")
+    return converter.format_grammar() + '\nroot ::= " " arguments "}"\n'
 
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def parse_calls(text: str) -> list[dict[str, Any]]:
-    """The calls in grammar-constrained text as OpenAI ``tool_calls``: JSON objects between the grammar's tags."""
-    decoder, pos = json.JSONDecoder(), 0
-    calls: list[dict[str, Any]] = []
-    text = text.strip()
-    while pos < len(text):
-        call, pos = decoder.raw_decode(text, pos)
-        calls.append(
-            {
-                "id": f"call_{len(calls)}_{uuid.uuid4().hex[:12]}",
-                "type": "function",
-                "function": {"name": call["name"], "arguments": json.dumps(call["arguments"], ensure_ascii=False)},
-            }
+def _name(llama: Any, text: str, names: list[str], seed: int | None) -> tuple[str, int]:
+    """The tool's name, one token at a time until only one name fits; the rest of it is given."""
+    got, tokens = "", 0
+    while len(fits := [n for n in names if n.startswith(got)]) > 1 and got not in fits:
+        rest = json.dumps(sorted({n[len(got) :] for n in fits}))
+        done = llama.create_completion(
+            text + got, max_tokens=1, temperature=0.0, grammar=_grammar("name", rest), seed=seed
         )
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        for tag in (CLOSE, OPEN):  # the grammar puts exactly these between and after calls
-            pos = pos + len(tag) if text.startswith(tag, pos) else pos
-            while pos < len(text) and text[pos].isspace():
-                pos += 1
-    return calls
+        piece, tokens = done["choices"][0]["text"], tokens + 1
+        if not piece:
+            raise ValueError("the model ended a call before naming a tool")
+        got += piece
+    if not fits:
+        raise ValueError(f"no tool is named {got!r}")
+    return (got if got in fits else fits[0]), tokens
+
+
+def _arguments(llama: Any, text: str, tool: dict[str, Any], seed: int | None) -> tuple[str, int]:
+    """The call's arguments as JSON text, generated under the tool's grammar up to the closing ``}}``."""
+    done = llama.create_completion(
+        text,
+        max_tokens=CALL_TOKENS,
+        temperature=0.0,
+        repeat_penalty=1.0,  # a call copies titles from the message; penalising repeats would alter them
+        grammar=_grammar("arguments", json.dumps(tool["function"]["parameters"])),
+        stop=[CALL_END],
+        seed=seed,
+    )
+    choice = done["choices"][0]
+    if choice["finish_reason"] == "length":
+        raise ValueError(f"a call's arguments ran past {CALL_TOKENS} tokens")
+    return choice["text"].strip() + "}", int(done["usage"]["completion_tokens"])
+
+
+def generate_calls(
+    llama: Any, prompt: str, tools: list[dict[str, Any]], max_calls: int, seed: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """Up to ``max_calls`` calls after ``prompt``, as OpenAI ``tool_calls``, and the tokens generated.
+
+    After each call the model's next token says whether another follows (a newline, as in Qwen's
+    format) or the answer ends.
+    """
+    by_name = {t["function"]["name"]: t for t in tools}
+    text, calls, tokens = prompt + OPEN, [], 0
+    while True:
+        text += CALL_HEAD
+        name, n = _name(llama, text, list(by_name), seed)
+        text += name + ARGS_HEAD
+        arguments, m = _arguments(llama, text, by_name[name], seed)
+        text += f" {arguments}}}\n{CLOSE}"
+        tokens += n + m
+        calls.append(_tool_call(len(calls), name, json.loads(arguments)))
+        if len(calls) >= max_calls:
+            return calls, tokens
+        after = llama.create_completion(text, max_tokens=1, temperature=0.0, seed=seed)
+        tokens += 1
+        if not after["choices"][0]["text"].startswith("\n"):
+            return calls, tokens
+        text += "\n" + OPEN
+
+
+def _tool_call(n: int, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": f"call_{n}_{uuid.uuid4().hex[:12]}",
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(arguments, ensure_ascii=False)},
+    }
 
 
 def _chunk(base: dict[str, Any], delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
@@ -213,16 +263,10 @@ def qwen_tool_calls(
         )
         first = decision["choices"][0]["text"]  # "<" when a call begins
     if tools and (tool_choice == "required" or isinstance(tool_choice, dict) or first.startswith("<")):
-        done = llama.create_completion(
-            prompt + OPEN,
-            max_tokens=CALL_TOKENS,
-            temperature=0.0,
-            repeat_penalty=1.0,  # a call copies titles from the message; penalising repeats would alter them
-            grammar=_grammar("calls", json.dumps(tools), 1 if CLOSE in stops else MAX_CALLS),
-            seed=seed,
-        )
-        calls = parse_calls(done["choices"][0]["text"])
-        usage = _usage(n_prompt, int(done["usage"]["completion_tokens"]) + 1)
+        if isinstance(tool_choice, dict):  # one named tool
+            tools = [t for t in tools if t["function"]["name"] == tool_choice["function"]["name"]] or tools
+        calls, n = generate_calls(llama, prompt, tools, 1 if CLOSE in stops else MAX_CALLS, seed)
+        usage = _usage(n_prompt, n + 1)
         if not stream:
             return _response(base, {"role": "assistant", "content": None, "tool_calls": calls}, "tool_calls", usage)
         deltas = [{"index": n, **call} for n, call in enumerate(calls)]

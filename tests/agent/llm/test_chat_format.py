@@ -10,14 +10,18 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from llama_cpp import LlamaGrammar
 
 from whyrec.agent.llm.chat_format import (
+    ARGS_HEAD,
+    CALL_END,
+    CALL_HEAD,
     CLOSE,
     OPEN,
-    _grammar,
-    calls_grammar,
-    parse_calls,
+    arguments_grammar,
+    generate_calls,
+    names_grammar,
     prompt_schema,
     qwen_tool_calls,
     render_prompt,
@@ -64,19 +68,17 @@ def test_the_prompt_is_qwens_format_with_the_schemas_in_their_own_order() -> Non
 def test_the_model_reads_no_bounds_but_the_grammar_keeps_them() -> None:
     shown = prompt_schema(LOOKUP["function"]["parameters"])
     assert shown["properties"]["k"] == {"type": "integer"}
-    grammar = calls_grammar([LOOKUP])
+    grammar = arguments_grammar(LOOKUP["function"]["parameters"])
     LlamaGrammar.from_string(grammar, verbose=False)  # valid GBNF
     rules = dict(line.split(" ::= ", 1) for line in grammar.splitlines() if " ::= " in line)
-    assert rules["call-0-name"] == '"\\"lookup_item\\""'  # only a real tool's name
-    assert rules["call-0-arguments-item"].count("char") == 120  # maxLength: a runaway title is cut short
+    assert rules["root"] == '" " arguments "}"'  # `` {"`` opens the arguments, ``}}`` closes them and the call
+    assert rules["arguments-item"].count("char") == 120  # maxLength: a runaway title is cut short
 
 
-def test_calls_are_read_between_the_grammars_own_tags() -> None:
-    calls = parse_calls('\n{"name": "lookup_item", "arguments": {"item": "Heat (1995)"}}\n</tool_call>')
-    assert [c["function"]["name"] for c in calls] == ["lookup_item"]
-    assert json.loads(calls[0]["function"]["arguments"]) == {"item": "Heat (1995)"}
-    two = parse_calls('{"name": "a", "arguments": {}}\n</tool_call>\n<tool_call>\n{"name": "b", "arguments": {"x": 1}}')
-    assert [c["function"]["name"] for c in two] == ["a", "b"] and two[0]["id"] != two[1]["id"]
+def test_a_names_grammar_allows_only_the_names_left() -> None:
+    grammar = names_grammar(["item", "cast"])
+    LlamaGrammar.from_string(grammar, verbose=False)
+    assert grammar == 'root ::= "item" | "cast"\n'
 
 
 class ScriptedLlama:
@@ -99,25 +101,55 @@ class ScriptedLlama:
         return {"choices": [{"text": answer, "finish_reason": "stop"}], "usage": {"completion_tokens": 3}}
 
 
-def test_a_first_token_starting_a_call_gets_a_grammar_constrained_call() -> None:
-    llama = ScriptedLlama("<", '\n{"name": "lookup_item", "arguments": {"item": "Heat"}}\n</tool_call>')
+CAST = {"type": "function", "function": {**LOOKUP["function"], "name": "lookup_cast"}}
+
+
+def test_a_first_token_starting_a_call_gets_the_fixed_parts_given_and_the_arguments_generated() -> None:
+    llama = ScriptedLlama("<", ' {"item": "Heat"', "")  # "" : the answer ends after the call
     answer = qwen_tool_calls(llama=llama, messages=[{"role": "user", "content": "about heat"}], tools=[LOOKUP])  # type: ignore[arg-type]
     assert isinstance(answer, dict)
     (call,) = answer["choices"][0]["message"]["tool_calls"]
     assert call["function"]["name"] == "lookup_item" and answer["choices"][0]["finish_reason"] == "tool_calls"
-    decide, generate = llama.seen
+    assert json.loads(call["function"]["arguments"]) == {"item": "Heat"}
+    decide, arguments, after = llama.seen
     assert decide["max_tokens"] == 1 and decide["grammar"] is not None
-    assert generate["prompt"].endswith(OPEN) and generate["repeat_penalty"] == 1.0
+    assert arguments["prompt"].endswith(f"{OPEN}{CALL_HEAD}lookup_item{ARGS_HEAD}")  # one tool: its name is given
+    assert arguments["stop"] == [CALL_END] and arguments["repeat_penalty"] == 1.0
+    assert after["prompt"].endswith(f'{ARGS_HEAD} {{"item": "Heat"}}}}\n{CLOSE}') and after["max_tokens"] == 1
 
 
-def test_a_request_stopping_at_the_calls_closing_tag_gets_a_grammar_of_one_call() -> None:
-    assert ' ("\\n</tool_call>\\n<tool_call>\\n" call){0,1}' in calls_grammar([LOOKUP])
-    assert "call){0" not in calls_grammar([LOOKUP], max_calls=1)
-    call = '\n{"name": "lookup_item", "arguments": {"item": "Heat"}}\n</tool_call>'
-    for stop, calls in ((None, 2), ([CLOSE], 1), (CLOSE, 1), (["\n\n"], 2)):
-        llama = ScriptedLlama("<", call)
-        qwen_tool_calls(llama=llama, messages=[{"role": "user", "content": "heat"}], tools=[LOOKUP], stop=stop)  # type: ignore[arg-type]
-        assert llama.seen[1]["grammar"] is _grammar("calls", json.dumps([LOOKUP]), calls), stop
+def test_the_name_is_chosen_token_by_token_until_one_fits_and_a_newline_starts_another_call() -> None:
+    llama = ScriptedLlama("look", "up_cast", ' {"item": "Heat"', "\n", "look", "up_item", ' {"item": "Heat"')
+    calls, tokens = generate_calls(llama, "PROMPT", [LOOKUP, CAST], max_calls=2)
+    assert [c["function"]["name"] for c in calls] == ["lookup_cast", "lookup_item"] and calls[0]["id"] != calls[1]["id"]
+    first_name, rest = llama.seen[0], llama.seen[1]
+    assert first_name["prompt"] == f"PROMPT{OPEN}{CALL_HEAD}" and first_name["max_tokens"] == 1
+    assert rest["prompt"].endswith(f"{CALL_HEAD}look")
+    assert llama.seen[4]["prompt"].endswith(f"{CLOSE}\n{OPEN}{CALL_HEAD}")
+    assert len(llama.seen) == 7 and tokens == 2 + 3 + 1 + 2 + 3  # stops at max_calls: no token after the last
+
+
+def test_a_request_stopping_at_the_calls_closing_tag_gets_one_call() -> None:
+    for stop, seen, calls in ((None, 3, 2), ([CLOSE], 1, 1), (CLOSE, 1, 1), (["\n\n"], 3, 2)):
+        llama = ScriptedLlama(' {"item": "Heat"', "\n", ' {"item": "Fargo"')
+        answer = qwen_tool_calls(
+            llama=llama,
+            messages=[{"role": "user", "content": "heat"}],
+            tools=[LOOKUP],
+            stop=stop,
+            tool_choice="required",
+        )  # type: ignore[arg-type]
+        assert len(llama.seen) == seen, stop  # a call is required: no decision token; one tool: no name to choose
+        assert len(answer["choices"][0]["message"]["tool_calls"]) == calls  # type: ignore[index]
+
+
+def test_arguments_cut_at_the_token_limit_are_no_call() -> None:
+    class Runaway(ScriptedLlama):
+        def create_completion(self, prompt: str, **options: Any) -> Any:
+            return {"choices": [{"text": ' {"item": "The Hangover Part IV, V, VI', "finish_reason": "length"}]}
+
+    with pytest.raises(ValueError, match="ran past"):
+        generate_calls(Runaway(), "PROMPT", [LOOKUP], max_calls=1)
 
 
 def test_a_first_token_starting_a_sentence_streams_the_answer() -> None:
