@@ -193,7 +193,8 @@ def generate_calls(
     format) or the answer ends.
     """
     by_name = {t["function"]["name"]: t for t in tools}
-    text, calls, tokens = prompt + OPEN, [], 0
+    text, tokens = prompt + OPEN, 0
+    calls: list[dict[str, Any]] = []
     while True:
         text += CALL_HEAD
         name, n = _name(llama, text, list(by_name), seed)
