@@ -164,7 +164,7 @@ def _name(llama: Any, text: str, names: list[str], seed: int | None) -> tuple[st
         got += piece
     if not fits:
         raise ValueError(f"no tool is named {got!r}")
-    return (got if got in fits else fits[0]), tokens
+    return fits[0] if len(fits) == 1 else got, tokens
 
 
 def _arguments(llama: Any, text: str, tool: dict[str, Any], seed: int | None) -> tuple[str, int]:
@@ -266,8 +266,8 @@ def qwen_tool_calls(
     if tools and (tool_choice == "required" or isinstance(tool_choice, dict) or first.startswith("<")):
         if isinstance(tool_choice, dict):  # one named tool
             tools = [t for t in tools if t["function"]["name"] == tool_choice["function"]["name"]] or tools
-        calls, n = generate_calls(llama, prompt, tools, 1 if CLOSE in stops else MAX_CALLS, seed)
-        usage = _usage(n_prompt, n + 1)
+        calls, generated = generate_calls(llama, prompt, tools, 1 if CLOSE in stops else MAX_CALLS, seed)
+        usage = _usage(n_prompt, generated + 1)
         if not stream:
             return _response(base, {"role": "assistant", "content": None, "tool_calls": calls}, "tool_calls", usage)
         deltas = [{"index": n, **call} for n, call in enumerate(calls)]
