@@ -189,8 +189,9 @@ def generate_calls(
 ) -> tuple[list[dict[str, Any]], int]:
     """Up to ``max_calls`` calls after ``prompt``, as OpenAI ``tool_calls``, and the tokens generated.
 
-    After each call the model's next token says whether another follows (a newline, as in Qwen's
-    format) or the answer ends.
+    Calls are separated by a newline, and in the prompt's examples every closing tag is followed by
+    one (before the next call or the next example), so the newline is given and the token after it
+    decides: ``<tool_call>`` starts another call, anything else (the end of the answer) does not.
     """
     by_name = {t["function"]["name"]: t for t in tools}
     text, tokens = prompt + OPEN, 0
@@ -205,11 +206,12 @@ def generate_calls(
         calls.append(_tool_call(len(calls), name, json.loads(arguments)))
         if len(calls) >= max_calls:
             return calls, tokens
+        text += "\n"
         after = llama.create_completion(text, max_tokens=1, temperature=0.0, seed=seed)
         tokens += 1
-        if not after["choices"][0]["text"].startswith("\n"):
+        if not after["choices"][0]["text"].startswith("<"):
             return calls, tokens
-        text += "\n" + OPEN
+        text += OPEN
 
 
 def _tool_call(n: int, name: str, arguments: dict[str, Any]) -> dict[str, Any]:

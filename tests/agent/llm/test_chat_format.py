@@ -115,11 +115,11 @@ def test_a_first_token_starting_a_call_gets_the_fixed_parts_given_and_the_argume
     assert decide["max_tokens"] == 1 and decide["grammar"] is not None
     assert arguments["prompt"].endswith(f"{OPEN}{CALL_HEAD}lookup_item{ARGS_HEAD}")  # one tool: its name is given
     assert arguments["stop"] == [CALL_END] and arguments["repeat_penalty"] == 1.0
-    assert after["prompt"].endswith(f'{ARGS_HEAD} {{"item": "Heat"}}}}\n{CLOSE}') and after["max_tokens"] == 1
+    assert after["prompt"].endswith(f'{ARGS_HEAD} {{"item": "Heat"}}}}\n{CLOSE}\n') and after["max_tokens"] == 1
 
 
-def test_the_name_is_chosen_token_by_token_until_one_fits_and_a_newline_starts_another_call() -> None:
-    llama = ScriptedLlama("look", "up_cast", ' {"item": "Heat"', "\n", "look", "up_item", ' {"item": "Heat"')
+def test_the_name_is_chosen_token_by_token_until_one_fits_and_a_tag_after_the_newline_starts_another_call() -> None:
+    llama = ScriptedLlama("look", "up_cast", ' {"item": "Heat"', OPEN, "look", "up_item", ' {"item": "Heat"')
     calls, tokens = generate_calls(llama, "PROMPT", [LOOKUP, CAST], max_calls=2)
     assert [c["function"]["name"] for c in calls] == ["lookup_cast", "lookup_item"] and calls[0]["id"] != calls[1]["id"]
     first_name, rest = llama.seen[0], llama.seen[1]
@@ -131,7 +131,7 @@ def test_the_name_is_chosen_token_by_token_until_one_fits_and_a_newline_starts_a
 
 def test_a_request_stopping_at_the_calls_closing_tag_gets_one_call() -> None:
     for stop, seen, calls in ((None, 3, 2), ([CLOSE], 1, 1), (CLOSE, 1, 1), (["\n\n"], 3, 2)):
-        llama = ScriptedLlama(' {"item": "Heat"', "\n", ' {"item": "Fargo"')
+        llama = ScriptedLlama(' {"item": "Heat"', OPEN, ' {"item": "Fargo"')
         answer = qwen_tool_calls(
             llama=llama,
             messages=[{"role": "user", "content": "heat"}],
