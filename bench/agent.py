@@ -9,7 +9,8 @@ the first three held-out sets were tuned on (by the deterministic planner's lexi
 and the LLM prompt was written against the labeled set); ``heldout4`` was written blind and, after its
 third run, looked at for general fixes; ``heldout5`` was written blind, and its first run (recorded in
 the README) chose the chat's default planner; after that run it too was looked at for general fixes,
-so ``heldout6``, written blind after it, is the set the next comparison is made on.
+so ``heldout6`` was written blind after it, and its first run (also in the README) is the comparison
+the chat's default now rests on.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout3": ("heldout3.jsonl", "written blind; later tuned on by the deterministic planner"),
     "heldout4": ("heldout4.jsonl", "written blind; looked at for general fixes after its third run"),
     "heldout5": ("heldout5.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout6": ("heldout6.jsonl", "written blind; the set the planners are compared on"),
+    "heldout6": ("heldout6.jsonl", "written blind; its first run (2026-12-04) is the one the planner rests on"),
 }
 BLIND = "heldout6"
 GOALS = {
