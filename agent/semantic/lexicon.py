@@ -128,7 +128,8 @@ WHATIF_REMOVE: tuple[str, ...] = (
     "hadn t", "hadnt", "had not", "never", "didn t", "didnt", "did not", "without", "remove", "removed", "forget",
     "forgot", "unwatch", "unwatched", "drop", "dropped", "delete", "deleted", "take out", "took out", "erase",
     "not watched", "not seen", "not rated", "stopped", "stop", "less", "fewer", "no more", "hated", "disliked",
-    "ignore", "minus", "exclude", "excluded", "wasn t", "weren t", "cut",
+    "ignore", "minus", "exclude", "excluded", "wasn t", "weren t", "cut", "out of my history", "out of my ratings",
+    "out of my profile", "take away", "took away",
 )  # fmt: skip
 WHATIF_ADD: tuple[str, ...] = (
     "loved", "liked", "watched", "seen", "saw", "rated", "add", "added", "enjoyed", "adored", "like", "love",
@@ -253,7 +254,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                 "had i", "what would change", "how would my", "in my history", "from my history"),
     "effect": ("featuring", "featured", "feature", "home page", "homepage", "front page", "banner", "promoting",
                "promotion", "causal", "ate", "treatment effect", "everyone", "all users", "watch rates"),
-    "explain": ("why", "how come", "explain", "reason", "justify", "what made you", "led to"),
+    "explain": ("why", "y did u", "y did you", "y do u", "y do you", "y is", "how come", "explain", "reason", "justify",
+                "what made you", "what made u", "led to"),
     "item_info": ("about", "plot", "what genre", "what year", "when did", "when was", "details", "info",
                   "describe", "who is in", "rated", "what kind of movie", "average rating", "rating of",
                   "rating for", "how good is", "is <item> a", "is <item> an", "was <item> a", "is <item> any good"),

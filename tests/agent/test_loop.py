@@ -122,6 +122,13 @@ def test_a_follow_up_call_the_message_does_not_ask_for_is_dropped(model: Any) ->
     assert any("does not ask for" in change for change in result.grounding)
 
 
+def test_a_why_written_as_y_keeps_the_models_explanation(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("explain_recommendation", {"item": "Heat"}), text("Here is why.")]
+    result = make().turn("y did u rec heat lol", session_id="s1")
+    assert tools_of(result) == ["explain_recommendation"] and result.planner == "llm"
+
+
 def test_a_request_for_films_asks_the_server_for_one_call_and_a_why_for_two(model: Any) -> None:
     fake, make = model
     fake.script = [tool_call("recommend", {"like": ["Heat"]}), text("Here are some.")]

@@ -92,6 +92,8 @@ def test_no_exemplar_repeats_a_message_of_any_set() -> None:
             "we compare featured vs not featured views - is that real or are they just already popular",
             {"question": "naive_vs_causal"},
         ),
+        # sixth held-out set, after its first run (phrasings, not its messages)
+        ("if i took toy story out of my history what changes", {"kind": "remove", "items": [TOY_STORY]}),
     ],
 )
 def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
@@ -132,6 +134,12 @@ def test_a_genre_follow_up_to_an_effect_asks_it_of_that_genre(planner: SemanticP
     assert plan.tool_calls[0]["name"] == "estimate_effect"
     assert (plan.tool_calls[0]["args"]["question"], plan.tool_calls[0]["args"]["genre"]) == ("cate_genre", "Western")
     assert planner.plan("and different westerns?", SessionProfile(last_intent="recommend")).intent == "recommend"
+
+
+@pytest.mark.parametrize("message", ["y is jumanji there lol", "y did u recommend jumanji"])
+def test_a_why_written_as_y_asks_for_an_explanation(planner: SemanticPlanner, message: str) -> None:
+    plan = planner.plan(message, SessionProfile())
+    assert plan.intent == "explain" and plan.tool_calls[0]["args"]["item"] == 2
 
 
 def test_why_names_a_listed_film_in_lower_case(planner: SemanticPlanner) -> None:
