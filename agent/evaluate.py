@@ -1,7 +1,8 @@
 """Labeled conversations (:mod:`whyrec.agent.cases`), run through the planner alone or through the whole agent.
 
 Through the agent, history *user* turns are replayed so their preferences, mentions and lists reach
-the session; the agent's own reply takes the place of each written assistant turn (or, with
+the session; the agent's own reply takes the place of each written assistant turn, except that the
+films a written assistant turn names are the list the person saw, which "the first one" names (or, with
 ``history="transcript"``, the recorded conversation is read as the session's history). The first
 turn of a run is the warm-up (loading the catalog, ranker, index) and is reported on its own, not in
 the latency percentiles.
@@ -233,6 +234,7 @@ FOLLOW_UP = "what would you recommend?"
 class AgentLike(Protocol):
     def turn(self, message: str, *, session_id: str, user_id: int | None = None) -> Any: ...
     def load_transcript(self, session_id: str, turns: Sequence[tuple[str, str]]) -> Any: ...
+    def show_recorded(self, session_id: str, text: str) -> Any: ...
 
 
 def evaluate_agent(
@@ -262,7 +264,8 @@ def run_agent(
 ) -> tuple[list[CaseResult], float]:
     """Each case's result and the warm-up time: the case's history, then the scored message, in its own session.
 
-    ``history="replay"`` runs the case's user turns through the agent first (each with its tools);
+    ``history="replay"`` runs the case's user turns through the agent first (each with its tools),
+    and shows the person the films each recorded assistant turn names (:meth:`Agent.show_recorded`);
     ``"transcript"`` gives the agent the recorded conversation, both roles, as the session's history,
     running nothing (:meth:`Agent.load_transcript`): how a dialogue corpus such as ReDial is scored.
     A recorded conversation's scored moment is the recommender's next suggestion, so when the agent's
@@ -284,6 +287,8 @@ def run_agent(
         for turn in case.history if history == "replay" else ():
             if turn.role == "user":
                 agent.turn(turn.content, session_id=session, user_id=case.user_id)
+            else:
+                agent.show_recorded(session, turn.content)
         result = agent.turn(case.message, session_id=session, user_id=case.user_id)
         followed = history == "transcript" and bool(case.expect.items) and not result.items
         listed = agent.turn(FOLLOW_UP, session_id=session, user_id=case.user_id) if followed else result

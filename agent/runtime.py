@@ -135,6 +135,21 @@ class Agent:
             self.store.start_from(session_id, turns, profile)
         return profile
 
+    def show_recorded(self, session_id: str, text: str) -> SessionProfile:
+        """A recorded recommender turn's films become the list the person last saw ("the first one").
+
+        Replaying a written conversation runs its user turns, so the agent makes lists of its own; the
+        person's next words ("the last one is a classic") are about the list the record shows them.
+        A turn that names no film changes nothing.
+        """
+        shown = list(dict.fromkeys(m.item_id for m in self.resources.linker.link(text, relaxed=True)))
+        with self.locks(session_id):
+            profile = self.store.load(session_id)
+            if shown:
+                profile.last_items = shown
+                self.store.save(session_id, profile)
+        return profile
+
     def update_profile(self, session_id: str, liked: list[int], disliked: list[int]) -> SessionProfile:
         self.resources.catalog.item_index([*liked, *disliked])  # UnknownItemError naming every unknown id
         with self.locks(session_id):

@@ -40,9 +40,13 @@ class ReplayAgent:
         self.answers = answers
         self.turns: list[tuple[str, str, int | None]] = []
         self.transcripts: dict[str, list[tuple[str, str]]] = {}
+        self.shown: list[tuple[str, str]] = []
 
     def load_transcript(self, session_id: str, turns: list[tuple[str, str]]) -> None:
         self.transcripts[session_id] = list(turns)
+
+    def show_recorded(self, session_id: str, text: str) -> None:
+        self.shown.append((session_id, text))
 
     def turn(self, message: str, *, session_id: str, user_id: int | None = None) -> Any:
         self.turns.append((session_id, message, user_id))
@@ -82,8 +86,10 @@ def test_agent_metrics_and_history_replay(tmp_path: Path, catalog: Any) -> None:
     assert report.constraint_satisfaction == 0.75 and report.items_checked == 4  # Alien is a horror film
     assert report.recall_at_k == 1.0 and report.ndcg_at_k == pytest.approx(1 / 1.5849625, rel=1e-4)
     assert {f["id"] for f in report.failures} == {"breaks", "wrong-intent"}
-    # the history's user turn is replayed in the case's own session, as the case's user; assistant turns are not
+    # the history's user turn is replayed in the case's own session, as the case's user; an assistant turn is
+    # not, but what it names is shown to the person
     assert ("t-0", "first", 7) in agent.turns and not any(m == "sure" for _, m, _ in agent.turns)
+    assert agent.shown == [("t-0", "sure")]
     assert agent.turns[0][0] == "t-warmup" and report.warmup_ms >= 0
 
 

@@ -120,3 +120,12 @@ def test_a_recorded_conversation_becomes_the_session_and_its_suggestions_are_not
     after = agent.profile("s1")
     assert after.heard == [text for _, text in turns] + ["anything else?"]  # what the talk is about, with this turn
     assert after.last_topic == " ".join(text for _, text in turns) + " anything else?"  # the list was made with it
+
+
+def test_a_recorded_list_becomes_the_list_the_person_saw(make_agent: Callable[..., Agent]) -> None:
+    agent = make_agent()
+    agent.turn(f"like {MATRIX}", session_id="s1")
+    agent.show_recorded("s1", "Here are some picks: Fargo, The Matrix, Heat.")
+    assert agent.profile("s1").last_items == [608, MATRIX, 6]
+    agent.show_recorded("s1", "Sure, anything else?")  # names no film: the list stays
+    assert agent.profile("s1").last_items == [608, MATRIX, 6] and agent.profile("s1").liked == [MATRIX]
