@@ -66,6 +66,7 @@ class Support:
 
     text: str  # the message and earlier user turns, normalised
     films: frozenset[int]  # named in the text, or the session's own
+    objects: frozenset[int]  # everyday one-word titles a film verb takes ("finished her"): only if a model names one
     genres: frozenset[str]  # named (either way) in the text, or active filters
     year_min: int | None  # the reader's year bounds for this message
     year_max: int | None
@@ -98,6 +99,7 @@ def support_for(
     films |= {i for i in (profile.last_explained, profile.last_looked_up) if i is not None}
     last = profile.last_request or {}
     films |= {int(i) for i in last.get("like", []) if isinstance(i, int)}
+    objects = {m.item_id for text in (message, *earlier) for m in linker.link(text, relaxed=True, objects=True)}
     genres = set(parsed.genres.all) | {*profile.genres_include, *profile.genres_exclude}
     for text in earlier:
         genres |= set(sl.genres(normalize(text).split()).all)
@@ -105,6 +107,7 @@ def support_for(
     return Support(
         text=" ".join(normalize(t) for t in (message, *earlier)),
         films=frozenset(films),
+        objects=frozenset(objects - films),
         genres=frozenset(genres),
         year_min=parsed.years.year_min,
         year_max=parsed.years.year_max,
@@ -272,17 +275,19 @@ class Grounder:
         return " ".join(kept) or None
 
     def _film_supported(self, ref: Any, support: Support, follow_on: bool) -> bool:
+        named = support.films | support.objects  # the model's naming is the second evidence for an object
         if isinstance(ref, int):
-            return ref in support.films
+            return ref in named
         position = list_position(str(ref))
         if position is not None:  # "#1": a position the message names, or the list a call before this one made
             return position in support.positions or follow_on
         title = parse_title(str(ref)).title
         # a title of two or more words written in the message ("tell me about get out"); a one-word one
-        # ("help", "up") only when the reader linked it, since it is usually an ordinary word
+        # ("help", "up") only when the reader linked it or a film verb takes it ("just finished her"),
+        # since it is usually an ordinary word
         written = len(normalize(title).split()) >= 2 and _written(title, support.text)
         try:
-            return self.linker.resolve(str(ref), prefer=support.films) in support.films or written
+            return self.linker.resolve(str(ref), prefer=named) in named or written
         except TitleError as exc:
             return written and bool(exc.candidates)  # ambiguous: the tool will list the candidates
         except UnknownItemError:

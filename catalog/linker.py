@@ -4,12 +4,17 @@ People write "the matrix", "Matrix, The (1999)", "matrx" or "Heat (1995)"; every
 under the keys of :mod:`whyrec.catalog.title_keys`.
 Message spans (n-grams, longest first) are looked up exactly; words left over are matched to the
 index's vocabulary with a similarity ratio (rapidfuzz), and whole titles built from those words are
-compared with the span around them. A year next to a title picks among remakes; otherwise the most
-rated item wins, since that is the one people mean most often.
+compared with the span around them. A year next to a title, after it or before it ("the 2016
+ghostbusters"), picks among remakes; otherwise the most rated item wins, since that is the one people mean most often.
 
 One-word titles that are ordinary words ("Up", "Her", "It") only count when capitalised mid-sentence
 (not at a sentence's start, and not as part of a contraction: "It's", "I'm") or quoted, and rare
-one-word titles only when capitalised: "a heist thriller" is not *Heist* (2001).
+one-word titles only when capitalised: "a heist thriller" is not *Heist* (2001). Right after a verb
+of watching or recommending ("watched room", "why did you recommend spotlight"), a lower-case one-word
+title counts too when it is not an everyday word of the language: the verb's object is a film. An
+everyday one ("finished her", "recommend big") counts there only when asked for with ``objects``: when
+a model has already named that film, the naming is the second piece of evidence ("loved it" alone is
+never *It*).
 """
 
 from __future__ import annotations
@@ -43,6 +48,15 @@ DOMINANT = 3.0  # how many times more weight (ratings x key kind) the first film
 CANDIDATES = 5  # films listed when a title is ambiguous or unknown
 ORDINARY = 5  # overviews using a word in lower case that make it an ordinary word ("beach", "drive", "saw")
 KNOWN_WORD = 2  # overviews using a word that make it a real word, not a typo to correct
+# verbs whose object, in a talk about films, is a film ("watched room", "recommend spotlight")
+FILM_VERBS = frozenset(
+    {
+        *("watch", "watched", "watching", "rewatch", "rewatched", "finished", "saw", "seen"),
+        *("loved", "hated", "liked", "enjoyed", "disliked"),
+        *("recommend", "recommended", "recommending", "rec", "recced", "recd", "suggest", "suggested"),
+    }
+)
+OBJECT_POPULAR = 5  # ratings a rare lower-case one-word title needs to count as a verb's object
 _TOKEN = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
 _YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
@@ -63,6 +77,7 @@ class Token:
 class _Accept:
     known: frozenset[int]  # items whose titles count in any case
     relaxed: bool  # popular one-word titles count in lower case
+    objects: bool = False  # everyday one-word titles count as a film verb's object ("finished her")
 
 
 @dataclass(frozen=True)
@@ -156,18 +171,22 @@ class TitleLinker:
         self.phrase_usage = phrase_usage(items["overview"], phrases)
 
     # --- linking --------------------------------------------------------------------------------
-    def link(self, message: str, *, known: Iterable[int] = (), relaxed: bool = False) -> list[Mention]:
+    def link(
+        self, message: str, *, known: Iterable[int] = (), relaxed: bool = False, objects: bool = False
+    ) -> list[Mention]:
         """Non-overlapping mentions, in message order; exact matches first, then typos.
 
         For a message that must name a film: titles of ``known`` items (the films just listed) count
         whatever their case ("why the thing?" after a list with *The Thing*), and ``relaxed`` accepts
         lower-case titles made of ordinary words when they are popular ("if I removed alien") or long
-        ("why children of men?"), and rare one-word titles ("what's paprika about")."""
+        ("why children of men?"), and rare one-word titles ("what's paprika about"); ``objects`` accepts
+        everyday one-word titles right after a film verb ("just finished her"), for checking a film a
+        model named."""
         tokens = tokenize(message)
         words = [t.text for t in tokens]
         chosen: list[Mention] = []
         taken = [False] * len(tokens)
-        accept = _Accept(frozenset(known), relaxed)
+        accept = _Accept(frozenset(known), relaxed, objects)
         for first, last, ids, score in self._exact(tokens, words, accept) + self._fuzzy(tokens, words):
             if any(taken[first:last]):
                 continue
@@ -230,16 +249,25 @@ class TitleLinker:
             if _inside_word(tokens, first, last):
                 return False  # "It" of "It's", "M" of "I'm": everyday words run together, never a title
             shouting = any(t.shouted for t in span)  # "NOTHING scary" is not the film Nothing
+            if accept.objects and last - first == 1 and self._object_of_verb(tokens, first):
+                return True
             return (capitalised and not shouting) or (accept.relaxed and last - first >= 3)  # "why children of men?"
         if last - first == 1:
             if capitalised or span[0].capitalised:
                 return True
+            if self._object_of_verb(tokens, first) and max(self.popularity[i] for i, _ in entries) >= OBJECT_POPULAR:
+                return True  # "watched room yesterday", "how about nightcrawler": the verb's object is a film
             ordinary = self.usage.get(span[0].text, 0) >= ORDINARY
             popular = max(self.popularity[i] for i, _ in entries) >= POPULAR
             if ordinary and accept.relaxed:  # "if I removed alien"; not "beach" of "the beach?" (The Beach, bare)
                 return popular and any(kind in (TITLE, RAW) for _, kind in entries)
             return not ordinary and (popular or accept.relaxed)
         return True
+
+    @staticmethod
+    def _object_of_verb(tokens: list[Token], first: int) -> bool:
+        """Whether the token at ``first`` directly follows a film verb in the same sentence."""
+        return first > 0 and tokens[first - 1].text in FILM_VERBS and not tokens[first].opens_sentence
 
     def _fuzzy(self, tokens: list[Token], words: list[str]) -> list[tuple[int, int, list[tuple[int, int]], float]]:
         found = []
@@ -274,6 +302,11 @@ class TitleLinker:
             dated = [(i, kind) for i, kind in entries if self.years.get(i) == year]
             if dated:
                 entries, end_token = dated, last + 1
+        if end_token == last and first > 0 and _YEAR.match(tokens[first - 1].text):  # "the 2016 ghostbusters"
+            year = int(tokens[first - 1].text)
+            dated = [(i, kind) for i, kind in entries if self.years.get(i) == year]
+            if dated:
+                entries, first = dated, first - 1
         entries = [e for e in entries if e[1] != SHORT] or entries  # a full title beats a shortened one
         item_id = max(entries, key=lambda e: self.popularity[e[0]] * KIND_WEIGHT[e[1]])[0]
         start, end = tokens[first].start, tokens[end_token - 1].end

@@ -16,7 +16,7 @@ from tests.agent.openai_fake import FakeOpenAI, serve_fake, text, tool_call
 from whyrec.agent.llm.server import free_port
 from whyrec.agent.runtime import Agent, Final, ReplyToken, ToolStep
 
-MATRIX, HEAT, ALIEN, FIGHT_CLUB = 2571, 6, 1214, 2959
+MATRIX, HEAT, ALIEN, FIGHT_CLUB, HER = 2571, 6, 1214, 2959, 106920
 FAST = {"timeout_s": 2.0, "queue_wait_s": 1.0}
 
 
@@ -127,6 +127,20 @@ def test_a_why_written_as_y_keeps_the_models_explanation(model: Any) -> None:
     fake.script = [tool_call("explain_recommendation", {"item": "Heat"}), text("Here is why.")]
     result = make().turn("y did u rec heat lol", session_id="s1")
     assert tools_of(result) == ["explain_recommendation"] and result.planner == "llm"
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("just finished her, the one with joaquin phoenix. more like that pls", True),  # a film verb takes it
+        ("my sister loves joaquin phoenix, find something for her", False),  # "her" is only a pronoun here
+    ],
+)
+def test_an_everyday_one_word_title_the_model_names_needs_a_film_verb(model: Any, message: str, kept: bool) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"like": ["Her (2013)"]}), text("Here are some.")]
+    result = make().turn(message, session_id="s1")
+    assert (result.tool_calls[0]["args"]["like"] == [HER]) is kept, result.grounding
 
 
 def test_a_request_for_films_asks_the_server_for_one_call_and_a_why_for_two(model: Any) -> None:

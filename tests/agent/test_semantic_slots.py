@@ -220,6 +220,31 @@ def test_a_film_the_message_must_name_counts_in_lower_case(linker: TitleLinker) 
 
 
 @pytest.mark.parametrize(
+    ("message", "ids"),
+    [
+        ("we watched room yesterday", [140174]),  # Room (2015): a rare title taken by a film verb
+        ("why did you recommend spotlight to me", [142488]),
+        ("i watched nightcrawler, creepy", [115569]),
+        ("my room was a mess", []),  # no verb takes it
+        ("i watched tv all day", []),
+        ("watched it last night and loved it", []),  # an everyday word: the verb is not enough
+        ("i saw her yesterday", []),
+        ("recommend big movies", []),
+    ],
+)
+def test_a_film_verb_s_object_is_a_film_unless_an_everyday_word(linker: TitleLinker, message: str, ids: list) -> None:
+    assert [m.item_id for m in linker.link(message)] == ids
+
+
+def test_an_everyday_title_a_film_verb_takes_counts_when_asked_for(linker: TitleLinker) -> None:
+    """For checking a film a model named: "just finished her" then names *Her* (2013), "loved it" *It*."""
+    assert [m.item_id for m in linker.link("just finished her, the joaquin phoenix one", objects=True)] == [106920]
+    assert [m.item_id for m in linker.link("why did you recommend big to me", objects=True)] == [2797]
+    assert linker.link("more like her", objects=True) == []  # "like" is not a film verb
+    assert linker.link("Her mother hated it. Watched her", objects=False) == []
+
+
+@pytest.mark.parametrize(
     ("message", "tokens"),
     [
         ("I'm", [("i", True), ("m", False)]),
@@ -259,3 +284,10 @@ def test_a_year_picks_among_remakes(linker: TitleLinker, catalog: Any) -> None:
     remakes = items[items["title"] == title]
     for item_id, year in zip(remakes.index, remakes["year"], strict=True):
         assert [m.item_id for m in linker.link(f'"{title}" ({year})')] == [int(item_id)]
+
+
+def test_a_year_before_a_title_picks_among_remakes_and_is_part_of_the_mention(linker: TitleLinker) -> None:
+    found = linker.link("the 2016 ghostbusters was not good")
+    assert [(m.item_id, m.surface) for m in found] == [(160080, "2016 ghostbusters")]
+    assert [m.item_id for m in linker.link("watched the 1984 ghostbusters again")] == [2716]
+    assert [m.item_id for m in linker.link("a 1999 ghostbusters")] == [2716]  # no such remake: the best known
