@@ -5,7 +5,8 @@ under the keys of :mod:`whyrec.catalog.title_keys`.
 Message spans (n-grams, longest first) are looked up exactly; words left over are matched to the
 index's vocabulary with a similarity ratio (rapidfuzz), and whole titles built from those words are
 compared with the span around them. A year next to a title, after it or before it ("the 2016
-ghostbusters"), picks among remakes; otherwise the most rated item wins, since that is the one people mean most often.
+ghostbusters"), picks among remakes; otherwise the most rated item wins, since that is the one
+people mean most often.
 
 One-word titles that are ordinary words ("Up", "Her", "It") only count when capitalised mid-sentence
 (not at a sentence's start, and not as part of a contraction: "It's", "I'm") or quoted, and rare
@@ -255,10 +256,11 @@ class TitleLinker:
         if last - first == 1:
             if capitalised or span[0].capitalised:
                 return True
-            if self._object_of_verb(tokens, first) and max(self.popularity[i] for i, _ in entries) >= OBJECT_POPULAR:
-                return True  # "watched room yesterday", "how about nightcrawler": the verb's object is a film
+            ratings = max(self.popularity[i] for i, _ in entries)
+            if ratings >= OBJECT_POPULAR and self._object_of_verb(tokens, first):
+                return True  # "watched room yesterday", "i watched nightcrawler": the verb's object is a film
             ordinary = self.usage.get(span[0].text, 0) >= ORDINARY
-            popular = max(self.popularity[i] for i, _ in entries) >= POPULAR
+            popular = ratings >= POPULAR
             if ordinary and accept.relaxed:  # "if I removed alien"; not "beach" of "the beach?" (The Beach, bare)
                 return popular and any(kind in (TITLE, RAW) for _, kind in entries)
             return not ordinary and (popular or accept.relaxed)
@@ -297,21 +299,22 @@ class TitleLinker:
         self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]], score: float, message: str
     ) -> Mention | None:
         end_token = last
-        if last < len(tokens) and _YEAR.match(tokens[last].text):
-            year = int(tokens[last].text)
-            dated = [(i, kind) for i, kind in entries if self.years.get(i) == year]
-            if dated:
-                entries, end_token = dated, last + 1
-        if end_token == last and first > 0 and _YEAR.match(tokens[first - 1].text):  # "the 2016 ghostbusters"
-            year = int(tokens[first - 1].text)
-            dated = [(i, kind) for i, kind in entries if self.years.get(i) == year]
-            if dated:
-                entries, first = dated, first - 1
+        if dated := self._dated(entries, tokens, last):  # "heat (1995)"
+            entries, end_token = dated, last + 1
+        elif dated := self._dated(entries, tokens, first - 1):  # "the 2016 ghostbusters"
+            entries, first = dated, first - 1
         entries = [e for e in entries if e[1] != SHORT] or entries  # a full title beats a shortened one
         item_id = max(entries, key=lambda e: self.popularity[e[0]] * KIND_WEIGHT[e[1]])[0]
         start, end = tokens[first].start, tokens[end_token - 1].end
         surface = message[start:end].strip("\"'“”‘’«».,;:!?")
         return Mention(item_id, start, end, surface, score, first, end_token)
+
+    def _dated(self, entries: list[tuple[int, int]], tokens: list[Token], at: int) -> list[tuple[int, int]]:
+        """The entries from the year written at token ``at``; none if it is no year or no film is from it."""
+        if not 0 <= at < len(tokens) or not _YEAR.match(tokens[at].text):
+            return []
+        year = int(tokens[at].text)
+        return [(i, kind) for i, kind in entries if self.years.get(i) == year]
 
     # --- titles given as arguments ------------------------------------------------------------
     def resolve(self, ref: str, *, prefer: Iterable[int] = ()) -> int:
