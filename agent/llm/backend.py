@@ -34,8 +34,8 @@ ONE_CALL_EMBEDDED: dict[str, Any] = {"stop": ["</tool_call>"]}
 
 def openai_chat_model(config: AppConfig, base_url: str) -> BaseChatModel:
     """langchain-openai's client for any OpenAI-compatible server (vLLM, llama.cpp, a hosted API)."""
-    import httpx
     from langchain_openai import ChatOpenAI
+    from openai import Timeout  # the SDK's own class: openai 3 moved from httpx to httpx2
 
     class CompatibleChat(ChatOpenAI):
         """Requests every OpenAI-compatible server reads: ``max_tokens`` and ``content: ""`` for a tool-calling turn.
@@ -58,7 +58,7 @@ def openai_chat_model(config: AppConfig, base_url: str) -> BaseChatModel:
         base_url=base_url,
         model=llm.model,
         api_key=llm.api_key,  # type: ignore[arg-type]
-        timeout=httpx.Timeout(llm.timeout_s, connect=2.0),
+        timeout=Timeout(llm.timeout_s, connect=2.0),
         max_retries=0,
         temperature=0,
         max_tokens=llm.max_reply_tokens,  # type: ignore[call-arg]
