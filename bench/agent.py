@@ -10,8 +10,9 @@ and the LLM prompt was written against the labeled set); ``heldout4`` was writte
 third run, looked at for general fixes; ``heldout5`` was written blind, and its first run (recorded in
 the README) chose the chat's default planner; after that run it too was looked at for general fixes,
 so ``heldout6`` was written blind after it; its first run (also in the README) was looked at for
-general fixes in turn, and ``heldout7``, written blind after that by someone who saw neither the
-code, the prompts nor the other sets, is the set the next comparison is made on.
+general fixes in turn, and so was ``heldout7``, written blind after that by someone who saw neither the
+code, the prompts nor the other sets, after its first run (2026-12-06) chose the planner again. A new
+set written blind is the next honest comparison.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout4": ("heldout4.jsonl", "written blind; looked at for general fixes after its third run"),
     "heldout5": ("heldout5.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout6": ("heldout6.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout7": ("heldout7.jsonl", "written blind; the set the planners are compared on"),
+    "heldout7": ("heldout7.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
 }
 BLIND = "heldout7"
 GOALS = {

@@ -23,7 +23,7 @@ HELDOUT3 = CASES.with_name("heldout3.jsonl")  # a third, written after the secon
 HELDOUT4 = CASES.with_name("heldout4.jsonl")  # a fourth, written blind to the planner and the prompts
 HELDOUT5 = CASES.with_name("heldout5.jsonl")  # a fifth, written blind after the fourth was looked at
 HELDOUT6 = CASES.with_name("heldout6.jsonl")  # a sixth, written blind after the fifth was looked at
-HELDOUT7 = CASES.with_name("heldout7.jsonl")  # a seventh, written blind after the sixth was looked at; never tuned on
+HELDOUT7 = CASES.with_name("heldout7.jsonl")  # a seventh, written blind after the sixth was looked at
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
