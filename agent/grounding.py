@@ -236,10 +236,16 @@ class Grounder:
     def _complete(args: dict[str, Any], reader: dict[str, Any]) -> list[str]:
         """The reader's slots where it found them: its exact years and count; what the model left out."""
         changes = []
-        if reader.get("kind") in GENRE_KINDS and args.get("kind") in ("remove", "add") and not args.get("items"):
-            # "what if I never watched horror" with items=["Horror"]: a genre was named, not a film
-            changes.append(f"kind {args['kind']!r} -> {reader['kind']!r} (a genre was named, not a film)")
-            args["kind"] = reader["kind"]
+        kind, said = args.get("kind"), reader.get("kind")
+        if said in GENRE_KINDS and kind in ("remove", "add"):
+            # "what if I never watched horror" with items=["Horror"], or the last list's romances for "what if
+            # you ignored the romance in my history": the reader found a genre and no film named or pointed at
+            changes.append(f"kind {kind!r} -> {said!r} (a genre was named, not a film)")
+            args["kind"] = said
+            args.pop("items", None)
+        elif {kind, said} == {"add", "remove"}:  # "had watched" or "hadn't": the reader reads the negation
+            changes.append(f"kind {kind!r} -> {said!r} (as the person put it)")
+            args["kind"] = said
         for key in COMPLETED:
             want = reader.get(key)
             if want in (None, [], "") or (key == "question" and want == "ate"):  # "ate" is only its default
@@ -254,10 +260,15 @@ class Grounder:
                     args[key] = list(want)
                     changes.append(f"added like={want!r} (films the person named)")
             elif key in ("genres_include", "genres_exclude"):
+                other = "genres_exclude" if key == "genres_include" else "genres_include"
+                flipped = [g for g in want if g in (args.get(other) or [])]
+                if flipped:  # the reader reads negators ("no comedies"); a small model often drops them
+                    args[other] = [g for g in args[other] if g not in flipped]
+                    changes.append(f"moved {flipped!r} from {other} to {key} (as the person put it)")
                 named = {*(args.get("genres_include") or []), *(args.get("genres_exclude") or [])}
-                added = [g for g in want if g not in named]  # a genre the model placed is left where it put it
+                added = [g for g in want if g not in named]  # a genre the model left out
                 if added:
-                    args[key] = [*(have or []), *added]
+                    args[key] = [*(args.get(key) or []), *added]
                     changes.append(f"added {key}={added!r} (the person asked for it)")
             elif have in (None, [], ""):
                 args[key] = want

@@ -61,6 +61,9 @@ OBJECT_POPULAR = 5  # ratings a rare lower-case one-word title needs to count as
 _TOKEN = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
 _YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
+ORIGINAL = frozenset({"original", "originals"})  # which of same-titled films a message means
+REMAKE = frozenset({"remake", "remade", "reboot"})
+ASIDE_WORDS = 4  # how far into a bracketed aside after a title its year is looked for
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,22 @@ class Token:
     quoted: bool
     opens_sentence: bool = False  # first of the message, or after a word ending a sentence (". ! ?")
     shouted: bool = False  # written in capitals ("NOTHING scary"): emphasis, not a title's capital
+    opens_aside: bool = False  # written after "(": "(carpenter, 1982)"
+    closes_aside: bool = False  # written before ")"
+
+
+def _aside_year(tokens: list[Token], at: int) -> tuple[int, int] | None:
+    """The token of a year in the brackets opening at token ``at`` ("(carpenter, 1982)", "(the 2002 one)"), if
+    any, and the end of the brackets."""
+    if not (0 <= at < len(tokens) and tokens[at].opens_aside):
+        return None
+    year = None
+    for n in range(at, min(at + ASIDE_WORDS, len(tokens))):
+        if year is None and _YEAR.match(tokens[n].text):
+            year = n
+        if tokens[n].closes_aside:
+            return None if year is None else (year, n + 1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -134,10 +153,21 @@ def tokenize(message: str) -> list[Token]:
         cased = re.findall(r"[^\W_]+", raw)  # the same parts with their case ("I'm" is "I" and "m")
         if len(cased) != len(parts):  # accents, symbols: only the first part keeps the word's case
             cased = ([raw.lstrip("\"'“‘«(")] + [""] * len(parts))[: len(parts)]
+        aside = (raw.lstrip("\"'“‘«").startswith("("), ")" in raw)
         for n, (part, original) in enumerate(zip(parts, cased, strict=True)):
             shouted = len(original) > 1 and original.isupper()
             tokens.append(
-                Token(part, match.start(), match.end(), original[:1].isupper(), quoted, sentence and n == 0, shouted)
+                Token(
+                    part,
+                    match.start(),
+                    match.end(),
+                    capitalised=original[:1].isupper(),
+                    quoted=quoted,
+                    opens_sentence=sentence and n == 0,
+                    shouted=shouted,
+                    opens_aside=aside[0] and n == 0,
+                    closes_aside=aside[1] and n == len(parts) - 1,
+                )
             )
     return tokens
 
@@ -229,13 +259,16 @@ class TitleLinker:
         self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]], accept: _Accept
     ) -> bool:
         span = tokens[first:last]
-        if all(t.quoted for t in span):
-            return True
+        whole_quote = (first == 0 or not tokens[first - 1].quoted) and (last == len(tokens) or not tokens[last].quoted)
+        if all(t.quoted for t in span) and whole_quote:
+            return True  # "'Heat'"; not the "wait" of "that 'wait WHAT' feeling"
         if all(t.text.isdigit() for t in span):
             return False  # "2010" and "3" are years and counts unless quoted
         dated = last < len(tokens) and _YEAR.match(tokens[last].text)
         if dated and all(t.capitalised or t.text.isdigit() for t in span):
             return True  # "It (2017)" is the film wherever it stands, a sentence's start included
+        if (aside := _aside_year(tokens, last)) is not None and self._dated(entries, tokens, aside[0]):
+            return True  # "the thing (carpenter, 1982)": a bracketed year that is one of its films' own
         if any(i in accept.known for i, _ in entries):
             return True
         capitalised = all(t.capitalised or t.text.isdigit() for t in span) and not (
@@ -301,13 +334,28 @@ class TitleLinker:
         end_token = last
         if dated := self._dated(entries, tokens, last):  # "heat (1995)"
             entries, end_token = dated, last + 1
+        elif (aside := _aside_year(tokens, last)) and (dated := self._dated(entries, tokens, aside[0])):
+            entries, end_token = dated, aside[1]  # "the thing (carpenter, 1982)": the aside is part of the mention
         elif dated := self._dated(entries, tokens, first - 1):  # "the 2016 ghostbusters"
             entries, first = dated, first - 1
+        else:
+            entries = self._edition(entries, {t.text for t in tokens})
         entries = [e for e in entries if e[1] != SHORT] or entries  # a full title beats a shortened one
         item_id = max(entries, key=lambda e: self.popularity[e[0]] * KIND_WEIGHT[e[1]])[0]
         start, end = tokens[first].start, tokens[end_token - 1].end
         surface = message[start:end].strip("\"'“”‘’«».,;:!?")
         return Mention(item_id, start, end, surface, score, first, end_token)
+
+    def _edition(self, entries: list[tuple[int, int]], words: set[str]) -> list[tuple[int, int]]:
+        """Among same-titled films, "the original" is the first made and "the remake" the last."""
+        years = {y for i, _ in entries if (y := self.years.get(i)) is not None}
+        if len(years) < 2:
+            return entries
+        if words & ORIGINAL:  # "Solaris, the original Soviet one, not the Clooney remake"
+            return [e for e in entries if self.years.get(e[0]) == min(years)]
+        if words & REMAKE:
+            return [e for e in entries if self.years.get(e[0]) == max(years)]
+        return entries
 
     def _dated(self, entries: list[tuple[int, int]], tokens: list[Token], at: int) -> list[tuple[int, int]]:
         """The entries from the year written at token ``at``; none if it is no year or no film is from it."""

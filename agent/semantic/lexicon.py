@@ -128,8 +128,8 @@ WHATIF_REMOVE: tuple[str, ...] = (
     "hadn t", "hadnt", "had not", "never", "didn t", "didnt", "did not", "without", "remove", "removed", "forget",
     "forgot", "unwatch", "unwatched", "drop", "dropped", "delete", "deleted", "take out", "took out", "erase",
     "not watched", "not seen", "not rated", "stopped", "stop", "less", "fewer", "no more", "hated", "disliked",
-    "ignore", "minus", "exclude", "excluded", "wasn t", "weren t", "cut", "out of my history", "out of my ratings",
-    "out of my profile", "take away", "took away",
+    "ignore", "ignored", "ignoring", "minus", "exclude", "excluded", "wasn t", "weren t", "cut", "out of my history",
+    "out of my ratings", "out of my profile", "take away", "took away",
 )  # fmt: skip
 WHATIF_ADD: tuple[str, ...] = (
     "loved", "liked", "watched", "seen", "saw", "rated", "add", "added", "enjoyed", "adored", "like", "love",
@@ -140,11 +140,13 @@ WHATIF_ADD: tuple[str, ...] = (
 EFFECT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("policy", ("everyone", "everybody", "all users", "every user", "all of them", "policy", "roll out", "rollout",
                 "to all", "for all", "always featured", "always feature", "feature all", "feature every",
-                "featured all", "featured every", "feature only", "featured only", "everything")),
+                "featured all", "featured every", "feature only", "featured only", "everything", "every single",
+                "extra watches", "additional watches")),
     ("naive_vs_causal", ("anyway", "anyways", "regardless", "naive", "correlation", "correlated", "causation",
                          "confound", "confounded", "confounding", "spurious", "biased", "bias", "raw difference",
                          "just popular", "already popular", "popular anyway", "selection", "just compare",
-                         "simply compared", "simply compare", "is that real", "is it real")),
+                         "simply compared", "simply compare", "is that real", "is it real", "just comparing",
+                         "simply comparing", "featured vs", "featured versus", "smaller than", "bigger than")),
     ("cate_activity", ("heavy", "light users", "active", "casual", "activity", "power users", "new users",
                        "frequent", "occasional", "segment", "segments", "engaged", "lurkers")),
     ("cate_genre", ("per genre", "by genre", "each genre", "genres", "which genre", "what genre", "across genres",
@@ -178,7 +180,9 @@ FEEDBACK_NEGATIVE: tuple[str, ...] = (
 SEARCH_CUES: tuple[str, ...] = (
     "search", "search for", "look for", "look up movies", "find movies", "find films", "find me movies",
     "list movies", "list films", "any movies with", "which movies", "which films", "what movies have", "find all",
-    "list some", "list all", "catalog", "catalogue", "database", "browsing",
+    "list some", "list all", "catalog", "catalogue", "database", "browsing", "do you have", "do u have",
+    "have you got", "you ve got", "just list", "list em", "list them", "list every", "show me every",
+    "every title", "forget picks", "no picks", "dont need picks", "don t need picks",
 )  # fmt: skip
 
 # A recommendation that only refines the last one keeps its filters ("more, but no dramas").
@@ -212,7 +216,7 @@ QUERY_FILLER: frozenset[str] = _words(
     other others else but also just only and or of in from that this those these them one ones it is are be
     what whats how about maybe got have has good great nice best top some kind sort type new newer older recent
     k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats same again stuff things btw u
-    hmm hm um uh make"""
+    hmm hm um uh make which was were list every all picks idea onwards onward em"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action
@@ -234,7 +238,8 @@ FILLER_PHRASES: tuple[str, ...] = (
 # what-if whatever else it asks ("pretend I also liked X - what would you recommend then?").
 WHATIF_HYPOTHETICAL: tuple[str, ...] = (
     "pretend i", "suppose i", "supposing i", "imagine i", "what if i", "hypothetically", "if i had", "if i hadn t",
-    "if i hadnt", "if i d never", "if i never", "had i", "say i had", "what if id",
+    "if i hadnt", "if i d never", "if i never", "had i", "say i had", "what if id", "if i d watched", "if id watched",
+    "if i d seen", "if id seen", "if i d loved", "if id loved",
 )  # fmt: skip
 
 # Right after whyrec noted a liked film it offers to recommend from the likes; a bare "yes" accepts.
@@ -263,7 +268,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                  "was boring", "was terrible", "was amazing", "thumbs up", "thumbs down", "not a fan",
                  "one of my favourites", "was overrated", "is a masterpiece", "sucked", "was dull", "was awful",
                  "was brilliant", "was excellent", "was incredible", "was perfect", "loved it", "hated it", "liked it",
-                 "enjoyed it"),
+                 "enjoyed it", "still love it", "still loved it", "still holds up", "still great"),
     "recommend": ("something", "show me", "give me", "search", "find", "more like", "like that but", "like those",
                   "what else", "similar", "but no", "but not", "without", "no more", "others",
                   "another"),

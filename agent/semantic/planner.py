@@ -125,6 +125,8 @@ class SemanticPlanner:
         words: list[str] = []
         for i, token in enumerate(tokenize(message)):
             if i not in inside:
+                if token.text.isdigit() and message[token.start] == "#":
+                    words.append("number")  # "why #2?" is "why number 2?"
                 words.append(token.text)
             elif i in starts:  # one ITEM placeholder per mention
                 words.append(sl.ITEM)

@@ -113,6 +113,16 @@ def test_what_the_person_asked_for_is_kept_and_the_reader_fills_in_what_the_mode
     assert all(item["item_id"] != HEAT for item in result.items)
 
 
+def test_a_genre_the_person_ruled_out_is_excluded_even_where_the_model_asked_for_it(model: Any, catalog: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"genres_include": ["Comedy", "Horror"]}), text("Scary picks.")]
+    result = make().turn("horror films please, but no comedies", session_id="s1")
+    args = result.tool_calls[0]["args"]
+    assert args["genres_include"] == ["Horror"] and args["genres_exclude"] == ["Comedy"]
+    assert any("moved ['Comedy']" in change for change in result.grounding)
+    assert result.items and all("Comedy" not in catalog.item(item["item_id"]).genres for item in result.items)
+
+
 def test_a_follow_up_call_the_message_does_not_ask_for_is_dropped(model: Any) -> None:
     fake, make = model
     fake.script = [tool_call("recommend", {"like": ["Heat"]}), tool_call("explain_recommendation", {"item": "#1"})]
@@ -332,3 +342,25 @@ def test_a_genre_put_where_films_go_becomes_the_what_if_about_that_genre(model: 
         "kind": "exclude_genre",
         "genre": "Horror",
     }
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"), [("what if i had seen fargo too?", "add"), ("what if i hadn't seen fargo?", "remove")]
+)
+def test_a_what_if_adds_or_removes_as_the_person_put_it(model: Any, message: str, kind: str) -> None:
+    fake, make = model
+    flipped = "remove" if kind == "add" else "add"
+    fake.script = [tool_call("simulate_intervention", {"kind": flipped, "items": ["Fargo"]}), text("Here it is.")]
+    result = make().turn(message, session_id="s1", user_id=1 if kind == "remove" else None)
+    assert result.planner == "llm" and result.tool_calls[0]["args"]["kind"] == kind
+
+
+def test_a_genre_what_if_given_as_the_last_lists_films_is_about_the_genre(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"genres_include": ["Romance"]}), text("Picks.")]
+    make().turn("some romance films please", session_id="s1", user_id=1)
+    listed = [f"#{n}" for n in (1, 2, 3)]
+    fake.script = [tool_call("simulate_intervention", {"kind": "remove", "items": listed}), text("Here it is.")]
+    result = make().turn("what if you ignored all the romance in my history", session_id="s1", user_id=1)
+    args = result.tool_calls[0]["args"]
+    assert (args["kind"], args.get("genre"), args.get("items") or []) == ("exclude_genre", "Romance", [])

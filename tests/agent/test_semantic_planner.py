@@ -95,6 +95,17 @@ def test_no_exemplar_repeats_a_message_of_any_set() -> None:
         ),
         # sixth held-out set, after its first run (phrasings, not its messages)
         ("if i took toy story out of my history what changes", {"kind": "remove", "items": [TOY_STORY]}),
+        # seventh held-out set, after its first run (phrasings, not its messages)
+        ("if we featured thrillers to every single user, how many more watches would we get?", {"question": "policy"}),
+        (
+            "why is the effect smaller than just comparing featured films with the rest?",
+            {"question": "naive_vs_causal"},
+        ),
+        ("the fly (cronenberg, 1986) was great, more like it", {"like": [2455], "year_min": None, "year_max": None}),
+        ("what if you ignored every horror film in my history", {"kind": "exclude_genre", "genre": "Horror"}),
+        ("what would you suggest if i'd watched and loved akira", {"kind": "add", "items": [1274]}),
+        ("is Jaws a thriller or more of an adventure film?", {"item": 1387}),
+        ("just rewatched heat, still love it", {"item": HEAT, "liked": True}),
     ],
 )
 def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
@@ -222,6 +233,20 @@ def test_nothing_to_act_on_gives_a_note_not_a_guess(planner: SemanticPlanner) ->
     explain = planner.plan("why the first one?", SessionProfile())
     assert explain.tool_calls == [] and explain.notes
     assert planner.plan("   ", SessionProfile()).intent == "chitchat"
+
+
+@pytest.mark.parametrize(
+    "message", ["which heist movies do you have", "have you got shark films? just list them", "list every western"]
+)
+def test_asking_what_the_catalog_has_is_a_search(planner: SemanticPlanner, message: str) -> None:
+    calls = planner.plan(message, SessionProfile()).tool_calls
+    assert [c["name"] for c in calls] == ["search_items"]
+    assert calls[0]["args"]["query"] in ("heist", "shark", "")  # the topic alone, not "which" or "list"
+
+
+def test_a_hash_number_is_a_place_in_the_last_list(planner: SemanticPlanner) -> None:
+    plan = planner.plan("what's the reasoning for #3", SessionProfile(last_items=[HEAT, MATRIX, PULP]))
+    assert plan.tool_calls[0]["name"] == "explain_recommendation" and plan.tool_calls[0]["args"]["item"] == PULP
 
 
 def test_effect_questions_map_to_question_kinds(planner: SemanticPlanner) -> None:

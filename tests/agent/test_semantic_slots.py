@@ -291,3 +291,28 @@ def test_a_year_before_a_title_picks_among_remakes_and_is_part_of_the_mention(li
     assert [(m.item_id, m.surface) for m in found] == [(160080, "2016 ghostbusters")]
     assert [m.item_id for m in linker.link("watched the 1984 ghostbusters again")] == [2716]
     assert [m.item_id for m in linker.link("a 1999 ghostbusters")] == [2716]  # no such remake: the best known
+
+
+@pytest.mark.parametrize("message", ["the thing (carpenter, 1982) rules", "The Thing (1982, Carpenter) rules"])
+def test_a_year_in_an_aside_after_a_title_picks_among_remakes_and_is_part_of_the_mention(
+    linker: TitleLinker, message: str
+) -> None:
+    found = linker.link(message)
+    assert [m.item_id for m in found] == [2288]
+    assert "1982" in found[0].surface  # so the year is not read as a bound on the list as well
+    assert [m.item_id for m in linker.link("the thing (2011) was weak")] == [90345]
+
+
+def test_the_original_or_the_remake_picks_among_same_titled_films(linker: TitleLinker) -> None:
+    assert [m.item_id for m in linker.link("Solaris, the original Soviet one, not the remake")] == [3503]
+    assert [m.item_id for m in linker.link("I liked the Solaris remake")] == [5881]
+
+
+def test_a_title_inside_a_longer_quotation_is_not_quoted_as_a_title(linker: TitleLinker) -> None:
+    assert linker.link("i love that 'wait WHAT' feeling at the end") == []
+    assert [m.item_id for m in linker.link("'heat' was great")] == [6]
+
+
+def test_an_aside_with_the_year_is_part_of_the_mention_to_its_closing_bracket(linker: TitleLinker) -> None:
+    found = linker.link("Solaris (the 2002 one) was a snooze")
+    assert [(m.item_id, m.surface) for m in found] == [(5881, "Solaris (the 2002 one)")]
