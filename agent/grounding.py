@@ -179,7 +179,7 @@ class Grounder:
                 continue
             args, changes = self._arguments(name, dict(call.get("args") or {}), support, follow_on)
             if not follow_on:  # the reader reads this message, so it speaks to the turn's first call only
-                changes += self._complete(args, support.reader.get(name, {}))
+                changes += self._complete(name, args, support.reader.get(name, {}))
             out.changes += [f"{name}: {c}" for c in changes]
             required = REQUIRED_FILM.get(name)
             needs_films = name == "simulate_intervention" and args.get("kind") in ("remove", "add")
@@ -233,7 +233,7 @@ class Grounder:
         return args, changes
 
     @staticmethod
-    def _complete(args: dict[str, Any], reader: dict[str, Any]) -> list[str]:
+    def _complete(tool: str, args: dict[str, Any], reader: dict[str, Any]) -> list[str]:
         """The reader's slots where it found them: its exact years and count; what the model left out."""
         changes = []
         kind, said = args.get("kind"), reader.get("kind")
@@ -246,6 +246,9 @@ class Grounder:
         elif {kind, said} == {"add", "remove"}:  # "had watched" or "hadn't": the reader reads the negation
             changes.append(f"kind {kind!r} -> {said!r} (as the person put it)")
             args["kind"] = said
+        if tool == "search_items" and reader.get("query") and not args.get("query"):  # "which zombie films..."
+            args["query"] = reader["query"]
+            changes.append(f"added query={reader['query']!r} (what the person asked the catalog for)")
         for key in COMPLETED:
             want = reader.get(key)
             if want in (None, [], "") or (key == "question" and want == "ate"):  # "ate" is only its default

@@ -123,6 +123,14 @@ def test_a_genre_the_person_ruled_out_is_excluded_even_where_the_model_asked_for
     assert result.items and all("Comedy" not in catalog.item(item["item_id"]).genres for item in result.items)
 
 
+def test_a_catalog_listing_searches_for_the_topic_the_person_named(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"genres_exclude": ["Comedy"]}), text("Here they are.")]
+    result = make().turn("which shark movies do you have? no comedies", session_id="s1")
+    args = result.tool_calls[0]["args"]
+    assert tools_of(result) == ["search_items"] and args["query"] == "shark" and args["genres_exclude"] == ["Comedy"]
+
+
 def test_a_follow_up_call_the_message_does_not_ask_for_is_dropped(model: Any) -> None:
     fake, make = model
     fake.script = [tool_call("recommend", {"like": ["Heat"]}), tool_call("explain_recommendation", {"item": "#1"})]
