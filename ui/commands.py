@@ -14,9 +14,9 @@ console = Console(stderr=True)
 
 
 # The chat's planner unless told: the language model when one is prepared or configured, since it was the
-# more accurate on heldout7, the latest set written blind (`whyrec bench agent --sets heldout7 --planner llm,semantic`,
-# its first run: intent 98.8% vs 93.8%, slots 73.7% vs 68.4%, constraints 99.5% vs 100%; the first runs of heldout5
-# and heldout6 agreed), though a turn takes 9.8 s at the median, not 114 ms.
+# more accurate on heldout7, the latest set written blind that has been run (`whyrec bench agent --sets heldout7
+# --planner llm,semantic`, its first run: intent 98.8% vs 93.8%, slots 73.7% vs 68.4%, constraints 99.5% vs 100%;
+# the first runs of heldout5 and heldout6 agreed), though a turn takes 9.8 s at the median, not 114 ms.
 CHAT_PLANNER = "auto"
 
 
