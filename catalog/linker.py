@@ -153,7 +153,7 @@ def tokenize(message: str) -> list[Token]:
         cased = re.findall(r"[^\W_]+", raw)  # the same parts with their case ("I'm" is "I" and "m")
         if len(cased) != len(parts):  # accents, symbols: only the first part keeps the word's case
             cased = ([raw.lstrip("\"'“‘«(")] + [""] * len(parts))[: len(parts)]
-        aside = (raw.lstrip("\"'“‘«").startswith("("), ")" in raw)
+        bracket_opens, bracket_closes = raw.lstrip("\"'“‘«").startswith("("), ")" in raw
         for n, (part, original) in enumerate(zip(parts, cased, strict=True)):
             shouted = len(original) > 1 and original.isupper()
             tokens.append(
@@ -165,8 +165,8 @@ def tokenize(message: str) -> list[Token]:
                     quoted=quoted,
                     opens_sentence=sentence and n == 0,
                     shouted=shouted,
-                    opens_aside=aside[0] and n == 0,
-                    closes_aside=aside[1] and n == len(parts) - 1,
+                    opens_aside=bracket_opens and n == 0,
+                    closes_aside=bracket_closes and n == len(parts) - 1,
                 )
             )
     return tokens
