@@ -11,8 +11,9 @@ third run, looked at for general fixes; ``heldout5`` was written blind, and its 
 the README) chose the chat's default planner; after that run it too was looked at for general fixes,
 so ``heldout6`` was written blind after it; its first run (also in the README) was looked at for
 general fixes in turn, and so was ``heldout7``, written blind after that by someone who saw neither the
-code, the prompts nor the other sets, after its first run (2026-12-06) chose the planner again.
-``heldout8``, written blind the same way after that, is the set the next comparison is made on.
+code, the prompts nor the other sets, after its first run (2026-12-06) chose the planner again, and
+so was ``heldout8``, written blind the same way after that, after its first run (2026-12-07) chose the
+deterministic planner. ``heldout9``, written blind after that, is the set the next comparison is made on.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout5": ("heldout5.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout6": ("heldout6.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout7": ("heldout7.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout8": ("heldout8.jsonl", "written blind; the set the planners are compared on next"),
+    "heldout8": ("heldout8.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
+    "heldout9": ("heldout9.jsonl", "written blind; the set the planners are compared on next"),
 }
-BLIND = "heldout8"
+BLIND = "heldout9"
 GOALS = {
     "intent_accuracy": 0.95,
     "slot_accuracy": 0.85,
