@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from whyrec.catalog.errors import TitleError
 from whyrec.catalog.model import Catalog
@@ -33,6 +34,7 @@ from whyrec.catalog.title_keys import (
     ARTICLE_WORDS,
     KIND_WEIGHT,
     MAX_SPAN,
+    PREFIX,
     RAW,
     SHORT,
     TITLE,
@@ -41,9 +43,11 @@ from whyrec.catalog.title_keys import (
     title_numbers,
 )
 from whyrec.catalog.titles import normalize, parse_title
+from whyrec.catalog.tokens import YEAR, Token, aside_end, aside_year, inside_word, tokenize
 
 FUZZY_WORD = 78  # word-level similarity to propose a title word for a typo
 FUZZY_TITLE = 88  # span-level similarity to accept a title
+LONG_WORD = 8  # a typo of a word this long may be two edits ("shawshenk"); of a shorter one, one ("matrx")
 POPULAR = 30  # ratings a lowercase one-word title needs to count
 DOMINANT = 3.0  # how many times more weight (ratings x key kind) the first film needs for a bare title to mean it
 CANDIDATES = 5  # films listed when a title is ambiguous or unknown
@@ -58,39 +62,15 @@ FILM_VERBS = frozenset(
     }
 )
 OBJECT_POPULAR = 5  # ratings a rare lower-case one-word title needs to count as a verb's object
-_TOKEN = re.compile(r"\S+")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
-_YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
 ORIGINAL = frozenset({"original", "originals"})  # which of same-titled films a message means
 REMAKE = frozenset({"remake", "remade", "reboot"})
-ASIDE_WORDS = 4  # how far into a bracketed aside after a title its year is looked for
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str  # normalised
-    start: int  # character offsets in the original message
-    end: int
-    capitalised: bool
-    quoted: bool
-    opens_sentence: bool = False  # first of the message, or after a word ending a sentence (". ! ?")
-    shouted: bool = False  # written in capitals ("NOTHING scary"): emphasis, not a title's capital
-    opens_aside: bool = False  # written after "(": "(carpenter, 1982)"
-    closes_aside: bool = False  # written before ")"
-
-
-def _aside_year(tokens: list[Token], at: int) -> tuple[int, int] | None:
-    """The token of a year in the brackets opening at token ``at`` ("(carpenter, 1982)", "(the 2002 one)"), if
-    any, and the end of the brackets."""
-    if not (0 <= at < len(tokens) and tokens[at].opens_aside):
-        return None
-    year = None
-    for n in range(at, min(at + ASIDE_WORDS, len(tokens))):
-        if year is None and _YEAR.match(tokens[n].text):
-            year = n
-        if tokens[n].closes_aside:
-            return None if year is None else (year, n + 1)
-    return None
+SEQUEL = frozenset({"sequel"})  # "the blade runner sequel" is the later of its films
+# After a title, these name its whole series ("the lotr trilogy") or the films after the first ("matrix sequels");
+# "movies" and "films" do when "all" or "both" comes before ("all the harry potter movies"), not in "batman movies".
+SERIES = {"trilogy": 3, "saga": 8, "franchise": 8, "series": 8, "films": 8, "movies": 8}
+SEQUELS = frozenset({"sequels"})
+WHOLE = frozenset({"all", "both", "every", "whole", "entire"})
 
 
 @dataclass(frozen=True)
@@ -109,6 +89,7 @@ class Mention:
     score: float  # 100 for exact matches, the similarity ratio for fuzzy ones
     first_token: int
     last_token: int  # exclusive
+    series: tuple[int, ...] = ()  # the other films of a series named as a whole ("the lotr trilogy")
 
 
 def phrase_usage(texts: Iterable[str], phrases: set[str]) -> dict[str, int]:
@@ -122,54 +103,12 @@ def phrase_usage(texts: Iterable[str], phrases: set[str]) -> dict[str, int]:
     return dict(counts)
 
 
-def _inside_word(tokens: list[Token], first: int, last: int) -> bool:
-    """Whether the span starts or ends within a word of the message (the parts of "it's" share its offsets)."""
-    before = first > 0 and tokens[first - 1].start == tokens[first].start
-    return before or (last < len(tokens) and tokens[last].start == tokens[last - 1].start)
-
-
 def word_usage(texts: Iterable[str]) -> dict[str, int]:
     """In how many texts each word occurs in lower case: ordinary words do, most titles do not."""
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(set(_LOWER_WORD.findall(str(text))))
     return dict(counts)
-
-
-def tokenize(message: str) -> list[Token]:
-    """Normalised tokens with their offsets; "sci-fi" gives "sci" and "fi" at the same offsets."""
-    tokens: list[Token] = []
-    quote_open, opens = False, True
-    for match in _TOKEN.finditer(message):
-        raw = match.group()
-        sentence, opens = opens, raw.rstrip("\"'”’»)").endswith((".", "!", "?", "…"))
-        quote = raw[:1] in "\"'“‘«"
-        quoted = quote_open or quote
-        if quote and not raw[1:].rstrip(".,!?;:").endswith(('"', "'", "”", "’", "»")):
-            quote_open = True
-        if raw.rstrip(".,!?;:)").endswith(('"', "”", "»")) or (quote_open and raw.rstrip(".,!?").endswith("'")):
-            quote_open = False
-        parts = normalize(raw).split()
-        cased = re.findall(r"[^\W_]+", raw)  # the same parts with their case ("I'm" is "I" and "m")
-        if len(cased) != len(parts):  # accents, symbols: only the first part keeps the word's case
-            cased = ([raw.lstrip("\"'“‘«(")] + [""] * len(parts))[: len(parts)]
-        bracket_opens, bracket_closes = raw.lstrip("\"'“‘«").startswith("("), ")" in raw
-        for n, (part, original) in enumerate(zip(parts, cased, strict=True)):
-            shouted = len(original) > 1 and original.isupper()
-            tokens.append(
-                Token(
-                    part,
-                    match.start(),
-                    match.end(),
-                    capitalised=original[:1].isupper(),
-                    quoted=quoted,
-                    opens_sentence=sentence and n == 0,
-                    shouted=shouted,
-                    opens_aside=bracket_opens and n == 0,
-                    closes_aside=bracket_closes and n == len(parts) - 1,
-                )
-            )
-    return tokens
 
 
 class TitleLinker:
@@ -227,7 +166,9 @@ class TitleLinker:
             for i in range(mention.first_token, mention.last_token):
                 taken[i] = True
             chosen.append(mention)
-        return self._series_then_film(sorted(chosen, key=lambda m: m.start), words)
+        # an aside that is part of a mention holds no film of its own: "solaris (2002, the clooney one in space)"
+        chosen = [m for m in chosen if not any(o.first_token < m.first_token < o.last_token for o in chosen)]
+        return self._whole_series(self._series_then_film(sorted(chosen, key=lambda m: m.start), words), tokens)
 
     def _series_then_film(self, mentions: list[Mention], words: list[str]) -> list[Mention]:
         """ "lotr return of the king" is one film: a series name right before one of its films' own
@@ -241,6 +182,37 @@ class TitleLinker:
                     continue
             out.append(m)
         return out
+
+    def _whole_series(self, mentions: list[Mention], tokens: list[Token]) -> list[Mention]:
+        """ "the lotr trilogy", "both matrix sequels (reloaded and revolutions)": a series named as a whole is all its
+        films, the first first (a trilogy its first three; "sequels" all but the first); the series word and an
+        aside after it are part of the mention."""
+        out = []
+        for m in mentions:
+            after = tokens[m.last_token].text if m.last_token < len(tokens) else ""
+            before = {t.text for t in tokens[max(0, m.first_token - 2) : m.first_token]}
+            plural = after in ("films", "movies")
+            if (after not in SERIES and after not in SEQUELS) or (plural and not before & WHOLE):
+                out.append(m)
+                continue
+            films = self._series_films(" ".join(t.text for t in tokens[m.first_token : m.last_token]))
+            films = films[1:] if after in SEQUELS else films[: SERIES[after]]
+            if len(films) < 2:
+                out.append(m)
+                continue
+            last = aside_end(tokens, m.last_token + 1) or m.last_token + 1
+            out.append(replace(m, item_id=films[0], series=tuple(films[1:]), end=tokens[last - 1].end, last_token=last))
+        return out
+
+    def _series_films(self, key: str) -> list[int]:
+        """The films of the series ``key`` names, oldest first: those it is a series prefix of ("lotr"), else those
+        whose title starts with it ("matrix": The Matrix, The Matrix Reloaded, ...)."""
+        entries = self.keys.get(key, [])
+        members = {i for i, kind in entries if kind in (PREFIX, SHORT)}
+        if len(members) < 2:
+            named = (e for k, e in self.keys.items() if k.startswith(key + " "))
+            members = {i for i, _ in entries} | {i for e in named for i, _ in e}
+        return sorted(members, key=lambda i: (self.years.get(i) or 0, i))
 
     def _exact(
         self, tokens: list[Token], words: list[str], accept: _Accept
@@ -264,10 +236,10 @@ class TitleLinker:
             return True  # "'Heat'"; not the "wait" of "that 'wait WHAT' feeling"
         if all(t.text.isdigit() for t in span):
             return False  # "2010" and "3" are years and counts unless quoted
-        dated = last < len(tokens) and _YEAR.match(tokens[last].text)
+        dated = last < len(tokens) and YEAR.match(tokens[last].text)
         if dated and all(t.capitalised or t.text.isdigit() for t in span):
             return True  # "It (2017)" is the film wherever it stands, a sentence's start included
-        if (aside := _aside_year(tokens, last)) is not None and self._dated(entries, tokens, aside[0]):
+        if (aside := aside_year(tokens, last)) is not None and self._dated(entries, tokens, aside[0]):
             return True  # "the thing (carpenter, 1982)": a bracketed year that is one of its films' own
         if any(i in accept.known for i, _ in entries):
             return True
@@ -276,11 +248,14 @@ class TitleLinker:
         )  # "Up" mid-sentence is the film; "Up there..." at a sentence's start is not
         key = " ".join(t.text for t in span)
         if self.phrase_usage.get(key, 0) >= ORDINARY and not capitalised:
-            return False  # a title that is also an everyday phrase ("in search", "true story", "the beach")
-        if span[-1].text in ARTICLE_WORDS and last < len(tokens) and not _YEAR.match(tokens[last].text):
+            # a title that is also an everyday phrase ("in search", "true story", "the beach"), unless the message
+            # must name a film and the phrase is a popular one's, in words of its own ("how come taxi driver ...")
+            own_words = last - first >= 2 and not any(t.text in self.plain for t in span)
+            return accept.relaxed and own_words and max(self.popularity[i] for i, _ in entries) >= POPULAR
+        if span[-1].text in ARTICLE_WORDS and last < len(tokens) and not YEAR.match(tokens[last].text):
             return False  # "Heat, The" only at the end: "heat, the de niro one" is Heat
         if all(t.text in self.plain or t.text.isdigit() for t in span):
-            if _inside_word(tokens, first, last):
+            if inside_word(tokens, first, last):
                 return False  # "It" of "It's", "M" of "I'm": everyday words run together, never a title
             shouting = any(t.shouted for t in span)  # "NOTHING scary" is not the film Nothing
             if accept.objects and last - first == 1 and self._object_of_verb(tokens, first):
@@ -312,7 +287,8 @@ class TitleLinker:
             if self.usage.get(word, 0) >= KNOWN_WORD:
                 continue  # a real word ("correlation"), not a misspelt title
             near = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD, limit=8)
-            keys = {key for hit in near for key in self.by_word[hit[0]]}
+            edits = 2 if len(word) >= LONG_WORD else 1  # "bogart" is no typo of "boat"
+            keys = {key for hit in near if OSA.distance(word, hit[0]) <= edits for key in self.by_word[hit[0]]}
             for key in keys:
                 n = len(key.split())
                 for first in range(max(0, pos - n), pos + 1):
@@ -332,9 +308,9 @@ class TitleLinker:
         self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]], score: float, message: str
     ) -> Mention | None:
         end_token = last
-        if dated := self._dated(entries, tokens, last):  # "heat (1995)"
-            entries, end_token = dated, last + 1
-        elif (aside := _aside_year(tokens, last)) and (dated := self._dated(entries, tokens, aside[0])):
+        if dated := self._dated(entries, tokens, last):  # "heat (1995)", "arrival (2016, the amy adams one)"
+            entries, end_token = dated, aside_end(tokens, last) or last + 1
+        elif (aside := aside_year(tokens, last)) and (dated := self._dated(entries, tokens, aside[0])):
             entries, end_token = dated, aside[1]  # "the thing (carpenter, 1982)": the aside is part of the mention
         elif dated := self._dated(entries, tokens, first - 1):  # "the 2016 ghostbusters"
             entries, first = dated, first - 1
@@ -353,13 +329,13 @@ class TitleLinker:
             return entries
         if words & ORIGINAL:  # "Solaris, the original Soviet one, not the Clooney remake"
             return [e for e in entries if self.years.get(e[0]) == min(years)]
-        if words & REMAKE:
+        if words & (REMAKE | SEQUEL):  # "the italian job remake", "the blade runner sequel"
             return [e for e in entries if self.years.get(e[0]) == max(years)]
         return entries
 
     def _dated(self, entries: list[tuple[int, int]], tokens: list[Token], at: int) -> list[tuple[int, int]]:
         """The entries from the year written at token ``at``; none if it is no year or no film is from it."""
-        if not 0 <= at < len(tokens) or not _YEAR.match(tokens[at].text):
+        if not 0 <= at < len(tokens) or not YEAR.match(tokens[at].text):
             return []
         year = int(tokens[at].text)
         return [(i, kind) for i, kind in entries if self.years.get(i) == year]

@@ -2,7 +2,8 @@
 
 People write "the matrix", "Matrix, The (1999)", "godfather part 2" or "lotr". Every item is indexed
 under its normalised display title, its MovieLens raw title ("matrix the"), its alternative title,
-the title without a leading article, roman numerals as arabic ones and, for "Star Wars: Episode IV",
+the title without a leading article, roman numerals as arabic ones, small numbers both spelled and in
+digits ("oceans 11"), possessives without their apostrophe and, for "Star Wars: Episode IV",
 the part before the colon, with shortened forms of long titles. :mod:`whyrec.catalog.linker` looks
 message spans and title arguments up in these keys.
 """
@@ -21,6 +22,12 @@ MAX_SPAN = 10  # tokens in the longest title looked up
 TITLE, RAW, BARE, PREFIX, SHORT = 0, 1, 2, 3, 4
 KIND_WEIGHT = {TITLE: 1.0, RAW: 1.0, BARE: 0.8, PREFIX: 0.25, SHORT: 0.25}
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8"}  # "v" and "x" are too often words
+_SPELLED = (  # "one" is too often a word ("the one")
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+)  # fmt: skip
+_DIGITS = {word: str(n) for n, word in enumerate(_SPELLED, start=2)}
+_WORDS = {digit: word for word, digit in _DIGITS.items()}
 _PART = re.compile(r"\b(?:part|vol|volume|chapter) (\d+)\b")
 ARTICLE_WORDS = frozenset(normalize(a) for a in ARTICLES if normalize(a))
 
@@ -28,6 +35,23 @@ ARTICLE_WORDS = frozenset(normalize(a) for a in ARTICLES if normalize(a))
 def arabic(key: str) -> str:
     """A title's roman numerals as people type them: "godfather part ii" is also "godfather part 2"."""
     return " ".join(_ROMAN.get(word, word) for word in key.split())
+
+
+def unpossessive(key: str) -> str:
+    """A possessive typed without its apostrophe: "ocean s eleven" is also "oceans eleven"."""
+    return re.sub(r"\b([a-z]+) s\b", r"\1s", key)
+
+
+def in_digits(key: str) -> str:
+    """Small spelled numbers as digits: "part two" is "part 2"."""
+    return " ".join(_DIGITS.get(w, w) for w in key.split())
+
+
+def spelled_numbers(key: str) -> list[str]:
+    """A title's small numbers written the other way: "oceans eleven" is "oceans 11", "12 angry men" is
+    "twelve angry men"."""
+    out = [in_digits(key), " ".join(_WORDS.get(w, w) for w in key.split())]
+    return [k for k in dict.fromkeys(out) if k != key]
 
 
 def title_numbers(key: str) -> set[str]:
@@ -65,7 +89,7 @@ def keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> lis
     if ":" in title:  # "Dr. Strangelove or: How I Learned ..." is also "Dr. Strangelove"
         keys.append((normalize(re.sub(r"[\s,]+or$", "", title.split(":")[0])), PREFIX))
         for subtitle in {title.split(":", 1)[1], title.split(" - ")[-1]}:  # "The Two Towers"
-            if len(normalize(subtitle).split()) >= 2 and not _PART.fullmatch(arabic(normalize(subtitle))):
+            if len(normalize(subtitle).split()) >= 2 and not _PART.fullmatch(in_digits(arabic(normalize(subtitle)))):
                 keys.append((normalize(subtitle), SHORT))
     articles = tuple(normalize(a) + " " for a in ARTICLES if normalize(a))
     for key, kind in list(keys):
@@ -73,6 +97,8 @@ def keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> lis
             if key.startswith(article) and len(key) > len(article) + 3:
                 keys.append((key[len(article) :], max(kind, BARE)))
     keys += [(numbered, kind) for key, kind in keys if (numbered := arabic(key)) != key]
+    keys += [(merged, kind) for key, kind in keys if (merged := unpossessive(key)) != key]  # "schindlers list"
+    keys += [(other, kind) for key, kind in keys for other in spelled_numbers(key)]
     # "the godfather 2", "kill bill 2": a sequel is often typed without its "Part" or "Vol."
     unparted = [(_PART.sub(r"\1", key), max(kind, BARE)) for key, kind in keys if _PART.search(key)]
     keys += [(key, kind) for key, kind in unparted if len(key.split()) >= 2]

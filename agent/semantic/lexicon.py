@@ -22,7 +22,8 @@ GENRES: dict[str, tuple[str, ...]] = {
     "children": ("Children",), "childrens": ("Children",), "children s": ("Children",),
     "kids": ("Children",), "kid": ("Children",), "family": ("Children",), "kiddie": ("Children",),
     "kiddy": ("Children",), "kiddies": ("Children",),
-    "comedy": ("Comedy",), "comedies": ("Comedy",), "comedic": ("Comedy",),
+    "comedy": ("Comedy",), "comedies": ("Comedy",), "comedic": ("Comedy",), "funny": ("Comedy",),
+    "hilarious": ("Comedy",),
     "rom com": ("Comedy", "Romance"), "romcom": ("Comedy", "Romance"), "rom coms": ("Comedy", "Romance"),
     "romcoms": ("Comedy", "Romance"),
     "crime": ("Crime",), "gangster": ("Crime",), "gangsters": ("Crime",),
@@ -57,7 +58,7 @@ NEGATORS: tuple[str, ...] = (
 )  # fmt: skip
 NEGATION_GAP: frozenset[str] = _words(
     """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
-    something stuff with that are which aimed at"""
+    something stuff with that are which aimed at disney pixar dreamworks sappy corny cheap dumb silly gory bloody"""
 )
 NEGATION_WINDOW = 4  # tokens between a negator and the genre it negates
 
@@ -206,7 +207,7 @@ COMMON_WORDS: frozenset[str] = _words(
     top best cool nice fun funny sad happy please pls plz okay ok hi hello hey lol lmao haha omg kind kids kid man
     men woman women girl boy life day night time world home love story war may big little first second third last
     next tell similar anything everything everyone people everybody user users else maybe still why k e g how much many
-    heavy light active feature featured featuring page effect effects cause causal saw name names"""
+    heavy light active feature featured featuring page effect effects cause causal saw name names date"""
 )
 # Words dropped from a recommendation's free-text query: requests and filler, not content.
 QUERY_FILLER: frozenset[str] = _words(
@@ -216,7 +217,10 @@ QUERY_FILLER: frozenset[str] = _words(
     other others else but also just only and or of in from that this those these them one ones it is are be
     what whats how about maybe got have has good great nice best top some kind sort type new newer older recent
     k e g im i m d ll ve tell let s t ok okay yeah yep yes cool thx thanks thats same again stuff things btw u
-    hmm hm um uh make which was were list every all picks idea onwards onward em"""
+    hmm hm um uh make which was were list every all picks idea onwards onward em search searching catalog catalogue
+    database title titles rec recs fave faves fav favs wanna gonna browse browsing genuinely honestly seriously
+    literally basically totally ever made next tho though thing vibe vibes version versions remake remakes original
+    originals sequel sequels trilogy whole entire weekend he she his him they their"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action
@@ -229,9 +233,19 @@ OPINION_WORDS: frozenset[str] = _words(
     ideally gimme lol haha"""
 )
 
+# Who a film is for, after "my" or "our" ("for my nephew"): the audience, not a topic of the query.
+AUDIENCE: frozenset[str] = _words(
+    """nephew nephews niece nieces son sons daughter daughters wife husband girlfriend boyfriend gf bf partner friend
+    friends mom mum dad parents brother brothers sister sisters grandma grandpa grandparents cousin cousins roommate"""
+)
+# "for my 6 yr old": an age up to this asks for children's films (and is no "older than" bound).
+CHILD_AGE_MAX = 12
+AGE_UNITS: tuple[str, ...] = ("yr old", "yrs old", "year old", "years old", "yo", "y o")
+
 # Phrases dropped whole from a recommendation's query ("no thrillers this time" is not about time).
 FILLER_PHRASES: tuple[str, ...] = (
-    "this time", "for a change", "for once", "right now", "at the moment", "for tonight", "in the mood",
+    "this time", "for a change", "for once", "right now", "at the moment", "for tonight", "in the mood", "blew my mind",
+    "blown away",
 )  # fmt: skip
 
 # A hypothetical about the user's own history: with an item or a genre to change, the message is a
@@ -239,7 +253,7 @@ FILLER_PHRASES: tuple[str, ...] = (
 WHATIF_HYPOTHETICAL: tuple[str, ...] = (
     "pretend i", "suppose i", "supposing i", "imagine i", "what if i", "hypothetically", "if i had", "if i hadn t",
     "if i hadnt", "if i d never", "if i never", "had i", "say i had", "what if id", "if i d watched", "if id watched",
-    "if i d seen", "if id seen", "if i d loved", "if id loved",
+    "if i d seen", "if id seen", "if i d loved", "if id loved", "if i d liked", "if id liked", "if i d enjoyed",
 )  # fmt: skip
 
 # Right after whyrec noted a liked film it offers to recommend from the likes; a bare "yes" accepts.

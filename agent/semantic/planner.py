@@ -12,6 +12,7 @@ request's filters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,13 +22,16 @@ from whyrec.agent.semantic import slots as sl
 from whyrec.agent.semantic.intent import MASK, Intent, IntentClassifier, IntentScore, load_exemplars
 from whyrec.agent.state import SessionProfile
 from whyrec.catalog.embed import Embedder
-from whyrec.catalog.linker import Mention, TitleLinker, tokenize
+from whyrec.catalog.linker import Mention, TitleLinker
 from whyrec.catalog.model import Catalog
+from whyrec.catalog.titles import normalize
+from whyrec.catalog.tokens import Token, aside_end, tokenize
 
 DEFAULT_K = 10
 NAMES_A_FILM = ("explain", "what_if", "item_info", "feedback")  # intents whose call needs an item
 HYPOTHETICAL_OVERRIDES = ("recommend", "feedback", "item_info")  # intents a hypothetical turns into what_if
 LIST_K = 10  # list length a "why" is explained against when the item is not in the last list
+GENRE_WORDS = frozenset(w for g in lx.GENRES for w in g.split())
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Parsed:
 
     def items(self) -> list[int]:
         """Items named or referred to, in order: mentions, then ordinals into the last list."""
-        ids = [m.item_id for m in self.mentions]
+        ids = [i for m in self.mentions for i in (m.item_id, *m.series)]
         last = self.profile.last_items
         for pos in self.refs.ordinals:
             if -len(last) <= pos < len(last) and last:
@@ -69,15 +73,18 @@ class Parsed:
         return list(dict.fromkeys(ids))
 
     def focus(self) -> int | None:
-        """The item "it" / "that one" means: the one just explained or looked up, else the top of the last list."""
-        p = self.profile
-        if p.last_intent == "explain" and p.last_explained is not None:
-            return p.last_explained
-        if p.last_intent == "item_info" and p.last_looked_up is not None:
-            return p.last_looked_up
-        if p.last_intent == "feedback" and p.liked:  # "I loved Heat" ... "what's similar to it?"
-            return p.liked[-1]
-        return p.last_items[0] if p.last_items else p.last_explained
+        return focus_of(self.profile)
+
+
+def focus_of(p: SessionProfile) -> int | None:
+    """The item "it" / "that one" means: the one just explained or looked up, else the top of the last list."""
+    if p.last_intent == "explain" and p.last_explained is not None:
+        return p.last_explained
+    if p.last_intent == "item_info" and p.last_looked_up is not None:
+        return p.last_looked_up
+    if p.last_intent == "feedback" and p.liked:  # "I loved Heat" ... "what's similar to it?"
+        return p.liked[-1]
+    return p.last_items[0] if p.last_items else p.last_explained
 
 
 def _call(name: str, n: int, **args: Any) -> dict[str, Any]:
@@ -120,10 +127,17 @@ class SemanticPlanner:
 
     def parse(self, message: str, profile: SessionProfile) -> Parsed:
         linked = self.linker.link(message)
+        tokens = tokenize(message)
         starts = {m.first_token for m in linked}
         inside = {i for m in linked for i in range(m.first_token, m.last_token)}
+        described = self._described(tokens, linked)
         words: list[str] = []
-        for i, token in enumerate(tokenize(message)):
+        sentences: list[int] = []  # where each sentence starts in ``words``
+        for i, token in enumerate(tokens):
+            if i in described:
+                continue
+            if token.opens_sentence:
+                sentences.append(len(words))
             if i not in inside:
                 if token.text.isdigit() and message[token.start] == "#":
                     words.append("number")  # "why #2?" is "why number 2?"
@@ -139,8 +153,10 @@ class SemanticPlanner:
         k, k_note = sl.count(text)
         cues = [intent for intent, phrases in lx.INTENT_CUES.items() if sl.has_any(words, phrases)]
         intent = self.classifier.classify(self._masked(message, linked), cues)
-        genres = sl.genres(words)
-        hypothetical = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) and bool(linked or genres.all)
+        genres = sl.genres(words, sentences)
+        refs = sl.references(words)
+        about = bool(linked or genres.all or (refs.focus and focus_of(profile) is not None))
+        hypothetical = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) and about  # "what if I had watched it?"
         if hypothetical and intent.intent in HYPOTHETICAL_OVERRIDES:
             intent = intent.overridden("what_if")
         accepts = profile.last_intent == "feedback" and bool(profile.liked) and not linked and not genres.all
@@ -150,7 +166,6 @@ class SemanticPlanner:
         follows_effect = profile.last_intent == "effect" and genres.all and not linked
         if follows_effect and sl.has_any(words, lx.EFFECT_FOLLOW_UP) and intent.intent in ("recommend", "chitchat"):
             intent = intent.overridden("effect")  # "and is that different for horror?"
-        refs = sl.references(words)
         by_genre = intent.intent == "what_if" and genres.all and not linked  # "if I never watched musicals"
         if intent.intent in NAMES_A_FILM and not refs.ordinals and not by_genre:
             # the message must name a film: look again, accepting lower-case titles and the last list's
@@ -162,6 +177,19 @@ class SemanticPlanner:
         if k_note:
             parsed.notes.append(k_note)
         return parsed
+
+    @staticmethod
+    def _described(tokens: list[Token], linked: list[Mention]) -> set[int]:
+        """The tokens of an aside that describes the film before it ("oceans 11 (the clooney one, not the rat pack
+        version)"): about which film, not about the request, unless it names a genre or another film."""
+        out: set[int] = set()
+        starts = {m.first_token for m in linked}
+        for m in linked:
+            end = aside_end(tokens, m.last_token)
+            aside = range(m.last_token, end or m.last_token)
+            if not any(i in starts or tokens[i].text in GENRE_WORDS for i in aside):
+                out.update(aside)
+        return out
 
     def plan(self, message: str, profile: SessionProfile) -> Plan:
         if not message.strip():
@@ -196,11 +224,19 @@ class SemanticPlanner:
         args: dict[str, Any] = {"query": query or None, "like": like, "k": k or self.default_k}
         args |= {"genres_include": genres_include, "genres_exclude": genres_exclude}
         args |= {"year_min": year_min, "year_max": year_max}
+        topics = self._topics(p) if sl.has_any(p.words, lx.SEARCH_CUES) else []
+        if topics and set(like) <= {m.item_id for m in topics}:  # "search for batman movies": a topic, no liked film
+            like, args["query"] = [], " ".join([*(normalize(m.surface) for m in topics), query]).strip()
         if sl.has_any(p.words, lx.SEARCH_CUES) and not like:
             args.pop("like")
-            args["query"] = query
+            args["query"] = args["query"] or query
             return Plan("recommend", [_call("search_items", 0, **args)], tuple(p.notes))
         return Plan("recommend", [_call("recommend", 0, **args)], tuple(p.notes))
+
+    @staticmethod
+    def _topics(p: Parsed) -> list[Mention]:
+        """Films named as a kind of film in a catalog search ("search for batman movies"): topics, not liked films."""
+        return [m for m in p.mentions if re.match(r"\W*(movies|films|flicks|titles)\b", p.message[m.end :].lower())]
 
     def _relative(self, relative: str, anchor: int, last: dict[str, Any]) -> tuple[int | None, int | None]:
         year = self.catalog.item(anchor).year

@@ -64,8 +64,12 @@ def spelled(word: str) -> str:
     return next((g for g in _TYPO_TARGETS if OSA.distance(word, g, score_cutoff=1) <= 1), word)
 
 
-def genres(words: Sequence[str]) -> Genres:
-    """Included and excluded genres: "no horror or musicals", "anything but a comedy", "not a comedy"."""
+def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
+    """Included and excluded genres: "no horror or musicals", "anything but a comedy", "not a comedy".
+
+    ``sentences``: the word positions where a sentence starts; a negation ends with its sentence ("she hates
+    anything romantic. something funny" includes Comedy)."""
+    starts = sorted(sentences)
     words = [spelled(w) for w in words]
     hits = phrase_positions(words, lx.GENRES)
     negators = phrase_positions(words, lx.NEGATORS)
@@ -81,14 +85,34 @@ def genres(words: Sequence[str]) -> Genres:
                 n_end <= start
                 and len(gap) <= lx.NEGATION_WINDOW
                 and all(w in lx.NEGATION_GAP or w in genre_words for w in gap)
+                and not any(n_start < b <= start for b in starts)
             ):
                 negated = True
-                spans.append((n_start, n_end))
+                spans.append((n_start, start))  # "not disney cartoons": the words in between are no topic either
         (exclude if negated else include).extend(lx.GENRES[phrase])
         spans.append((start, end))
+    if age := child_age(words):  # "for my 6 yr old": children's films
+        include.append("Children")
+        spans.append(age)
     exclude = list(dict.fromkeys(exclude))
     include = [g for g in dict.fromkeys(include) if g not in exclude]
     return Genres(tuple(include), tuple(exclude), tuple(spans))
+
+
+def ages(words: Sequence[str]) -> list[tuple[int, int, int]]:
+    """(start, end, age) of every age ("6 yr old", "a ten year old", "my 8yo" written "8 yo")."""
+    found = []
+    for start, end, _ in phrase_positions(words, lx.AGE_UNITS):
+        number = words[start - 1] if start else ""
+        age = int(number) if number.isdigit() else lx.NUMBER_WORDS.get(number)
+        if age is not None:
+            found.append((start - 1, end, age))
+    return found
+
+
+def child_age(words: Sequence[str]) -> tuple[int, int] | None:
+    """The span of a child's age, which asks for children's films ("for my 6 yr old nephew")."""
+    return next(((start, end) for start, end, age in ages(words) if age <= lx.CHILD_AGE_MAX), None)
 
 
 @dataclass(frozen=True)
@@ -153,7 +177,7 @@ def years(text: str, anchor_year: int | None, last_year: int) -> Years:
         if not bounds:
             bounds["min"] = bounds["max"] = int(m.group(1))
     year_min, year_max = bounds.get("min"), bounds.get("max")
-    relative = _relative(text.split())
+    relative = _relative(text.split())  # "6 yr old" is an age, not "older"
     if relative and year_min is None and year_max is None:
         year_min, year_max = relative_bounds(relative, anchor_year, last_year)
     return Years(year_min, year_max, relative)
@@ -161,7 +185,10 @@ def years(text: str, anchor_year: int | None, last_year: int) -> Years:
 
 def _relative(words: Sequence[str]) -> str | None:
     """The first "newer" / "older", or "not newer" / "not older" after a negation ("nothing newer than X")."""
+    in_age = {i for start, end, _ in ages(words) for i in range(start, end)}
     for start, _, phrase in phrase_positions(words, (*lx.NEWER, *lx.OLDER)):
+        if start in in_age:
+            continue
         kind = "newer" if phrase in lx.NEWER else "older"
         before = " ".join(w for w in words[max(0, start - 3) : start] if w not in lx.RELATIVE_INTENSIFIERS)
         negated = any(before == n or before.endswith(" " + n) for n in lx.YEAR_NEGATIONS)
@@ -243,6 +270,8 @@ def query_words(words: Sequence[str], genre_spans: Sequence[tuple[int, int]]) ->
         | set(lx.DECADE_PARTS)
         | {ITEM, "s", "year", "years", "decade"}
     )
+    owners = ("my", "our")  # "for my 6 yr old nephew"
+    drop.update(i for i, w in enumerate(words) if w in lx.AUDIENCE and set(words[max(0, i - 4) : i]) & set(owners))
     kept = [
         w
         for i, w in enumerate(words)

@@ -108,11 +108,43 @@ def test_no_exemplar_repeats_a_message_of_any_set() -> None:
         ("what would you suggest if i'd watched and loved akira", {"kind": "add", "items": [1274]}),
         ("is Jaws a thriller or more of an adventure film?", {"item": 1387}),
         ("just rewatched heat, still love it", {"item": HEAT, "liked": True}),
+        # eighth held-out set, after its first run (phrasings, not its messages)
+        ("search the catalog for star trek films", {"query": "star trek"}),
+        ("any kids films that aren't pixar cartoons?", {"genres_exclude": ["Animation"]}),
+        ("date night with my wife, she hates romantic films. Something funny then", {"genres_include": ["Comedy"]}),
+        ("heat (1995, the one with de niro and pacino) was great, more like it", {"like": [HEAT], "year_min": None}),
+        ("loved the whole lotr trilogy, more fantasy like that please", {"like": [4993, 5952, 7153], "query": None}),
+        ("what if i'd loved both matrix sequels", {"kind": "add", "items": [6365, 6934]}),
     ],
 )
 def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
     args = planner.plan(message, SessionProfile()).tool_calls[0]["args"]
     assert {key: args[key] for key in expected} == expected
+
+
+def test_what_if_about_the_film_just_looked_up_is_a_what_if(planner: SemanticPlanner) -> None:
+    profile = SessionProfile(last_intent="item_info", last_looked_up=HEAT)
+    plan = planner.plan("what if i had seen it and loved it, what then?", profile)
+    assert plan.intent == "what_if" and plan.tool_calls[0]["args"]["items"] == [HEAT]
+
+
+def test_same_vibe_keeps_the_last_request_s_films(planner: SemanticPlanner) -> None:
+    last = {"like": [HEAT], "query": None, "genres_include": [], "genres_exclude": []}
+    profile = SessionProfile(last_items=[MATRIX, PULP], last_intent="recommend", last_request=last)
+    args = planner.plan("same vibe but only stuff from the 90s", profile).tool_calls[0]["args"]
+    assert (args["like"], args["year_min"], args["year_max"]) == ([HEAT], 1990, 1999)
+
+
+def test_telling_more_about_a_listed_film_looks_it_up(planner: SemanticPlanner) -> None:
+    profile = SessionProfile(last_items=[MATRIX, PULP, HEAT], last_intent="recommend")
+    plan = planner.plan("ok tell me more about the third one", profile)
+    assert (plan.intent, plan.tool_calls[0]["args"]["item"]) == ("item_info", HEAT)
+
+
+def test_the_sequel_in_the_last_list_is_the_one_explained(planner: SemanticPlanner) -> None:
+    profile = SessionProfile(last_items=[MATRIX, 176371, PULP], last_intent="recommend")
+    plan = planner.plan("why'd you pick the blade runner sequel", profile)
+    assert (plan.intent, plan.tool_calls[0]["args"]["item"]) == ("explain", 176371)
 
 
 def test_a_follow_up_keeps_the_anchor_when_it_says_this_time(planner: SemanticPlanner) -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from whyrec.agent.semantic import lexicon as lx
 from whyrec.agent.semantic import slots as sl
-from whyrec.catalog.linker import ORDINARY, TitleLinker, tokenize
+from whyrec.catalog.linker import ORDINARY, TitleLinker
+from whyrec.catalog.tokens import tokenize
 
 LAST_YEAR = 2018
 
@@ -39,11 +40,34 @@ def words(text: str) -> list[str]:
         ("kids movies only and nothing scary", ("Children",), ("Horror",)),
         ("fantasy please, nothing aimed at children", ("Fantasy",), ("Children",)),
         ("5 more thrillers, but none that are crime movies", ("Thriller",), ("Crime",)),
+        ("musicals that arent disney cartoons", ("Musical",), ("Animation",)),
+        ("something funny but not a romance", ("Comedy",), ("Romance",)),
+        ("for my 7 year old, nothing scary", ("Children",), ("Horror",)),
+        ("a horror film my 30 year old brother would like", ("Horror",), ()),
     ],
 )
 def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
     found = sl.genres(words(text))
     assert (set(found.include), set(found.exclude)) == (set(include), set(exclude))
+
+
+def test_a_modifier_between_a_negation_and_its_genre_keeps_it_negated_and_out_of_the_query() -> None:
+    w = words("musicals that arent disney cartoons")
+    found = sl.genres(w)
+    assert (found.include, found.exclude) == (("Musical",), ("Animation",))
+    assert sl.query_words(w, found.spans) == ""  # "disney" was part of what is ruled out, not a topic
+
+
+def test_a_negation_ends_with_its_sentence() -> None:
+    w = words("she hates anything romantic something funny")  # "... romantic. Something funny": two sentences
+    assert sl.genres(w).exclude == ("Romance", "Comedy")  # one sentence: the negation runs on
+    found = sl.genres(w, sentences=[0, 4])
+    assert (found.include, found.exclude) == (("Comedy",), ("Romance",))
+
+
+def test_a_child_s_age_is_no_older_than_bound() -> None:
+    assert sl.years("for my 6 yr old who loved <item>", 2003, 2018) == sl.Years(None, None, None)
+    assert sl.years("a film my eight year old would like but older than <item>", 2003, 2018).year_max == 2002
 
 
 @pytest.mark.parametrize(
@@ -138,8 +162,11 @@ def test_query_keeps_content_and_drops_filters() -> None:
     [
         ("I would love to watch an action movie", ""),  # the genre is a filter; "love" is how they feel
         ("i loved <item> and <item>, something similar but not too old, no horror", ""),  # films are linked first
-        ("something funny and clever about time travel", "funny clever time travel"),
+        ("something funny and clever about time travel", "clever time travel"),  # funny: Comedy
         ("honestly i really enjoyed that, got anything with a heist", "heist"),
+        ("search the catalogue for pirate titles, i just wanna browse", "pirate"),
+        ("something for my 8 year old niece about dinosaurs", "dinosaurs"),
+        ("same vibe but newer", ""),
     ],
 )
 def test_the_query_is_what_was_asked_for_or_nothing(text: str, query: str) -> None:
@@ -316,3 +343,43 @@ def test_a_title_inside_a_longer_quotation_is_not_quoted_as_a_title(linker: Titl
 def test_an_aside_with_the_year_is_part_of_the_mention_to_its_closing_bracket(linker: TitleLinker) -> None:
     found = linker.link("Solaris (the 2002 one) was a snooze")
     assert [(m.item_id, m.surface) for m in found] == [(5881, "Solaris (the 2002 one)")]
+
+
+def test_a_description_after_the_year_in_an_aside_is_part_of_the_mention(linker: TitleLinker) -> None:
+    found = linker.link("solaris (2002, the clooney one in space with his dead wife) was slow")
+    surface = "solaris (2002, the clooney one in space with his dead wife)"
+    assert [(m.item_id, m.surface) for m in found] == [(5881, surface)]
+
+
+@pytest.mark.parametrize(
+    ("message", "ids"),
+    [
+        ("loved oceans 11", [4963]),  # the apostrophe left out, the number in digits: the 2001 one, best known
+        ("schindlers list is a masterpiece", [527]),
+        ("have you seen twelve angry men", [1203]),
+        ("casablanca (the bogart one) is my favourite", [912]),  # "bogart" is no typo of "boat" (Das Boot)
+        ("the blade runner sequel was better", [176371]),
+    ],
+)
+def test_titles_as_people_type_them(linker: TitleLinker, message: str, ids: list[int]) -> None:
+    assert [m.item_id for m in linker.link(message)] == ids
+
+
+def test_a_popular_film_titled_like_an_everyday_phrase_counts_where_a_film_must_be_named(linker: TitleLinker) -> None:
+    assert linker.link("he worked as a taxi driver for years") == []
+    assert [m.item_id for m in linker.link("how come taxi driver is on my list", relaxed=True)] == [111]
+
+
+@pytest.mark.parametrize(
+    ("message", "ids"),
+    [
+        ("i loved the lotr trilogy", [4993, 5952, 7153]),
+        ("both matrix sequels were bad", [6365, 6934]),  # the films after the first
+        ("i watched all the harry potter movies", [4896, 5816, 8368, 40815, 54001, 69844, 81834, 88125]),
+        ("any batman movies?", [592]),  # "movies" alone is a kind of film, not the whole series
+    ],
+)
+def test_a_series_named_as_a_whole_is_its_films(linker: TitleLinker, message: str, ids: list[int]) -> None:
+    found = linker.link(message)
+    assert [i for m in found for i in (m.item_id, *m.series)] == ids
+    assert len(found) == 1
