@@ -12,7 +12,7 @@ film is dropped; a turn whose calls are all dropped falls back to the determinis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -76,6 +76,7 @@ class Support:
     reader: dict[str, dict[str, Any]]  # the slot reader's own call per tool, for this message
     cued: frozenset[str]  # intents the message's own words ask for ("why" is explain)
     positions: frozenset[int]  # list positions the message names ("the first one" is 1)
+    hypothetical: bool = False  # about the person's own history: "what if I had watched it", "pretend I liked X"
 
 
 @dataclass
@@ -94,7 +95,8 @@ def support_for(
 ) -> Support:
     """What the message (as the reader parsed and planned it), the earlier user turns and the session support."""
     # films the reader links in the message (also lower-case popular ones: "something like alien") or earlier
-    films = set(parsed.items()) | {m.item_id for text in (message, *earlier) for m in linker.link(text, relaxed=True)}
+    linked = [m for text in (message, *earlier) for m in linker.link(text, relaxed=True)]
+    films = set(parsed.items()) | {i for m in linked for i in (m.item_id, *m.series)}
     films |= {*profile.liked, *profile.disliked, *profile.last_items}
     films |= {i for i in (profile.last_explained, profile.last_looked_up) if i is not None}
     last = profile.last_request or {}
@@ -117,6 +119,7 @@ def support_for(
         reader={c["name"]: dict(c["args"]) for c in reader_calls},
         cued=frozenset(intent for intent, cues in lx.INTENT_CUES.items() if sl.has_any(parsed.words, cues)),
         positions=frozenset(p + 1 for p in parsed.refs.ordinals if p >= 0),
+        hypothetical=sl.has_any(parsed.words, lx.WHATIF_HYPOTHETICAL),
     )
 
 
@@ -169,6 +172,11 @@ class Grounder:
                 out.changes.append(f"{name}: called as {flavour} ({why})")
                 args = {k: v for k, v in (call.get("args") or {}).items() if flavour == "recommend" or k != "like"}
                 name, call = flavour, {**call, "name": flavour, "args": args}
+            what_if = support.reader.get("simulate_intervention")
+            if not made and name == "recommend" and support.hypothetical and what_if:
+                # "what if I had watched it, what would you recommend then?" asks how the list would change
+                out.changes.append("recommend: called as simulate_intervention (a what-if about their own history)")
+                name, call = "simulate_intervention", {**call, "name": "simulate_intervention", "args": dict(what_if)}
             if any(name == m["name"] and call["args"] == m["args"] for m in made):
                 out.changes.append(f"{name}: dropped (the same call already ran this turn)")
                 continue
@@ -179,7 +187,7 @@ class Grounder:
                 continue
             args, changes = self._arguments(name, dict(call.get("args") or {}), support, follow_on)
             if not follow_on:  # the reader reads this message, so it speaks to the turn's first call only
-                changes += self._complete(name, args, support.reader.get(name, {}))
+                changes += self._complete(name, args, support.reader.get(name, {}), self._film_id)
             out.changes += [f"{name}: {c}" for c in changes]
             required = REQUIRED_FILM.get(name)
             needs_films = name == "simulate_intervention" and args.get("kind") in ("remove", "add")
@@ -232,8 +240,19 @@ class Grounder:
                 args[key] = kept[0] if kept else support.target
         return args, changes
 
+    def _film_id(self, ref: Any) -> int | None:
+        """The film a model's reference names, if it names one for sure (an id, or a title that is not ambiguous)."""
+        if isinstance(ref, int):
+            return ref
+        try:
+            return self.linker.resolve(str(ref))
+        except (TitleError, UnknownItemError):
+            return None
+
     @staticmethod
-    def _complete(tool: str, args: dict[str, Any], reader: dict[str, Any]) -> list[str]:
+    def _complete(
+        tool: str, args: dict[str, Any], reader: dict[str, Any], film_id: Callable[[Any], int | None]
+    ) -> list[str]:
         """The reader's slots where it found them: its exact years and count; what the model left out."""
         changes = []
         kind, said = args.get("kind"), reader.get("kind")
@@ -258,10 +277,11 @@ class Grounder:
                 args[key] = want
                 changes.append(f"{key} {have!r} -> {want!r} (as the person put it)")
             elif key == "like" and isinstance(have, list):
-                added = [i for i in want if i not in have]
-                if added and not have:
+                # the films the person named, where the model named some of them ("the lotr trilogy" as its first)
+                added = [i for i in want if i not in {film_id(ref) for ref in have}]
+                if added and {film_id(ref) for ref in have} <= set(want):
                     args[key] = list(want)
-                    changes.append(f"added like={want!r} (films the person named)")
+                    changes.append(f"like {have!r} -> {want!r} (the films the person named)")
             elif key in ("genres_include", "genres_exclude"):
                 other = "genres_exclude" if key == "genres_include" else "genres_include"
                 flipped = [g for g in want if g in (args.get(other) or [])]

@@ -16,7 +16,7 @@ from tests.agent.openai_fake import FakeOpenAI, serve_fake, text, tool_call
 from whyrec.agent.llm.server import free_port
 from whyrec.agent.runtime import Agent, Final, ReplyToken, ToolStep
 
-MATRIX, HEAT, ALIEN, FIGHT_CLUB, HER = 2571, 6, 1214, 2959, 106920
+MATRIX, HEAT, ALIEN, FIGHT_CLUB, HER, FARGO = 2571, 6, 1214, 2959, 106920, 608
 FAST = {"timeout_s": 2.0, "queue_wait_s": 1.0}
 
 
@@ -361,6 +361,24 @@ def test_a_what_if_adds_or_removes_as_the_person_put_it(model: Any, message: str
     fake.script = [tool_call("simulate_intervention", {"kind": flipped, "items": ["Fargo"]}), text("Here it is.")]
     result = make().turn(message, session_id="s1", user_id=1 if kind == "remove" else None)
     assert result.planner == "llm" and result.tool_calls[0]["args"]["kind"] == kind
+
+
+def test_a_hypothetical_about_the_person_s_history_planned_as_a_list_is_a_what_if(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"like": ["Fargo"]}), text("Here it is.")]
+    result = make().turn("what if i'd liked fargo, what would you recommend me then?", session_id="s1")
+    args = result.tool_calls[0]["args"]
+    assert tools_of(result) == ["simulate_intervention"] and (args["kind"], args["items"]) == ("add", [FARGO])
+    assert any("called as simulate_intervention" in change for change in result.grounding)
+    fake.script = [tool_call("recommend", {"like": ["Fargo"]}), text("Here it is.")]
+    assert tools_of(make().turn("i liked fargo, what would you recommend me?", session_id="s2")) == ["recommend"]
+
+
+def test_the_films_the_person_named_are_kept_where_the_model_named_only_some(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"like": ["The Fellowship of the Ring"]}), text("Picks.")]
+    result = make().turn("loved the lotr trilogy, more fantasy like that please", session_id="s1")
+    assert result.tool_calls[0]["args"]["like"] == [4993, 5952, 7153]
 
 
 def test_a_genre_what_if_given_as_the_last_lists_films_is_about_the_genre(model: Any) -> None:
