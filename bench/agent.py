@@ -13,7 +13,8 @@ so ``heldout6`` was written blind after it; its first run (also in the README) w
 general fixes in turn, and so was ``heldout7``, written blind after that by someone who saw neither the
 code, the prompts nor the other sets, after its first run (2026-12-06) chose the planner again, and
 so was ``heldout8``, written blind the same way after that, after its first run (2026-12-07) chose the
-deterministic planner. ``heldout9``, written blind after that, is the set the next comparison is made on.
+deterministic planner, and so was ``heldout9``, written blind after that, after its first run
+(2026-12-07) chose the model again. The next comparison needs a set written blind after it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout6": ("heldout6.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout7": ("heldout7.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout8": ("heldout8.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout9": ("heldout9.jsonl", "written blind; the set the planners are compared on next"),
+    "heldout9": ("heldout9.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
 }
 BLIND = "heldout9"
 GOALS = {

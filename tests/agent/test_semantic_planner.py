@@ -25,7 +25,7 @@ HELDOUT5 = CASES.with_name("heldout5.jsonl")  # a fifth, written blind after the
 HELDOUT6 = CASES.with_name("heldout6.jsonl")  # a sixth, written blind after the fifth was looked at
 HELDOUT7 = CASES.with_name("heldout7.jsonl")  # a seventh, written blind after the sixth was looked at
 HELDOUT8 = CASES.with_name("heldout8.jsonl")  # an eighth, written blind after the seventh was looked at
-HELDOUT9 = CASES.with_name("heldout9.jsonl")  # a ninth, written blind after the eighth was looked at; not yet run
+HELDOUT9 = CASES.with_name("heldout9.jsonl")  # a ninth, written blind after the eighth was looked at
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
