@@ -129,8 +129,8 @@ WHATIF_REMOVE: tuple[str, ...] = (
     "hadn t", "hadnt", "had not", "never", "didn t", "didnt", "did not", "without", "remove", "removed", "forget",
     "forgot", "unwatch", "unwatched", "drop", "dropped", "delete", "deleted", "take out", "took out", "erase",
     "not watched", "not seen", "not rated", "stopped", "stop", "less", "fewer", "no more", "hated", "disliked",
-    "ignore", "ignored", "ignoring", "minus", "exclude", "excluded", "wasn t", "weren t", "cut", "out of my history",
-    "out of my ratings", "out of my profile", "take away", "took away",
+    "ignore", "ignored", "ignoring", "minus", "exclude", "excluded", "wasn t", "weren t", "wasnt", "werent", "cut",
+    "out of my history", "out of my ratings", "out of my profile", "take away", "took away",
 )  # fmt: skip
 WHATIF_ADD: tuple[str, ...] = (
     "loved", "liked", "watched", "seen", "saw", "rated", "add", "added", "enjoyed", "adored", "like", "love",
@@ -220,7 +220,7 @@ QUERY_FILLER: frozenset[str] = _words(
     hmm hm um uh make which was were list every all picks idea onwards onward em search searching catalog catalogue
     database title titles rec recs fave faves fav favs wanna gonna browse browsing genuinely honestly seriously
     literally basically totally ever made next tho though thing vibe vibes version versions remake remakes original
-    originals sequel sequels trilogy whole entire weekend he she his him they their"""
+    originals sequel sequels trilogy whole entire weekend he she his him they their there your yours"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action
@@ -282,7 +282,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                  "was boring", "was terrible", "was amazing", "thumbs up", "thumbs down", "not a fan",
                  "one of my favourites", "was overrated", "is a masterpiece", "sucked", "was dull", "was awful",
                  "was brilliant", "was excellent", "was incredible", "was perfect", "loved it", "hated it", "liked it",
-                 "enjoyed it", "still love it", "still loved it", "still holds up", "still great"),
+                 "enjoyed it", "still love it", "still loved it", "still holds up", "still great", "mark it as liked",
+                 "mark as liked", "mark it as disliked", "mark as disliked", "mark it liked"),
     "recommend": ("something", "show me", "give me", "search", "find", "more like", "like that but", "like those",
                   "what else", "similar", "but no", "but not", "without", "no more", "others",
                   "another"),

@@ -155,6 +155,8 @@ class SemanticPlanner:
         intent = self.classifier.classify(self._masked(message, linked), cues)
         genres = sl.genres(words, sentences)
         refs = sl.references(words)
+        if intent.intent == "item_info" and not linked and not refs.ordinals and sl.has_any(words, lx.SEARCH_CUES):
+            intent = intent.overridden("recommend")  # "what's in your catalog about mars?" is a search, no film's facts
         about = bool(linked or genres.all or (refs.focus and focus_of(profile) is not None))
         hypothetical = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) and about  # "what if I had watched it?"
         if hypothetical and intent.intent in HYPOTHETICAL_OVERRIDES:

@@ -170,6 +170,10 @@ def years(text: str, anchor_year: int | None, last_year: int) -> Years:
         side = lx.YEAR_SUFFIXES[m.group(6)]
         side, bounds[side] = _bound(side, 0, lo, hi, negated=bool(m.group(1)))
         consumed = consumed.replace(m.group(), " ")
+    for m in re.finditer(rf"\b{_DECADE} (?:and|or|to|through|till|until) {_DECADE}\b", consumed):  # "50s and 60s"
+        spans = sorted((_decade(m.group(1), m.group(2), m.group(3)), _decade(m.group(4), m.group(5), m.group(6))))
+        bounds["min"], bounds["max"] = spans[0][0], spans[-1][1]
+        consumed = consumed.replace(m.group(), " ")
     for m in re.finditer(rf"\b{_DECADE}\b", consumed):
         bounds["min"], bounds["max"] = _decade(m.group(1), m.group(2), m.group(3))
         consumed = consumed.replace(m.group(), " ")

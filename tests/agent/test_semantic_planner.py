@@ -115,6 +115,13 @@ def test_no_exemplar_repeats_a_message_of_any_set() -> None:
         ("heat (1995, the one with de niro and pacino) was great, more like it", {"like": [HEAT], "year_min": None}),
         ("loved the whole lotr trilogy, more fantasy like that please", {"like": [4993, 5952, 7153], "query": None}),
         ("what if i'd loved both matrix sequels", {"kind": "add", "items": [6365, 6934]}),
+        # ninth held-out set, after its first run (phrasings, not its messages)
+        ("westerns from the 40s and 50s please", {"genres_include": ["Western"], "year_min": 1940, "year_max": 1959}),
+        ("how would my list look if heat and fargo werent in my history", {"kind": "remove", "items": [HEAT, 608]}),
+        ("any pirate films in your catalog? i just want to see what's in there", {"query": "pirate"}),
+        ("is promoting comedies on the front page worth it? how much does it move comedy", {"genre": "Comedy"}),
+        ("what have you got in the catalog about volcanoes?", {"query": "volcanoes"}),
+        ("heat was great, mark it as liked", {"item": HEAT, "liked": True}),
     ],
 )
 def test_phrasings_the_heldout_set_exposed(planner: SemanticPlanner, message: str, expected: dict[str, Any]) -> None:
