@@ -278,8 +278,9 @@ class Grounder:
                 changes.append(f"{key} {have!r} -> {want!r} (as the person put it)")
             elif key == "like" and isinstance(have, list):
                 # the films the person named, where the model named some of them ("the lotr trilogy" as its first)
-                added = [i for i in want if i not in {film_id(ref) for ref in have}]
-                if added and {film_id(ref) for ref in have} <= set(want):
+                named = {film_id(ref) for ref in have}
+                added = [i for i in want if i not in named]
+                if added and named <= set(want):
                     args[key] = list(want)
                     changes.append(f"like {have!r} -> {want!r} (the films the person named)")
             elif key in ("genres_include", "genres_exclude"):

@@ -68,7 +68,8 @@ REMAKE = frozenset({"remake", "remade", "reboot"})
 SEQUEL = frozenset({"sequel"})  # "the blade runner sequel" is the later of its films
 # After a title, these name its whole series ("the lotr trilogy") or the films after the first ("matrix sequels");
 # "movies" and "films" do when "all" or "both" comes before ("all the harry potter movies"), not in "batman movies".
-SERIES = {"trilogy": 3, "saga": 8, "franchise": 8, "series": 8, "films": 8, "movies": 8}
+KINDS = frozenset({"films", "movies"})
+SERIES = {"trilogy": 3, "saga": 8, "franchise": 8, "series": 8} | dict.fromkeys(KINDS, 8)
 SEQUELS = frozenset({"sequels"})
 WHOLE = frozenset({"all", "both", "every", "whole", "entire"})
 
@@ -191,8 +192,7 @@ class TitleLinker:
         for m in mentions:
             after = tokens[m.last_token].text if m.last_token < len(tokens) else ""
             before = {t.text for t in tokens[max(0, m.first_token - 2) : m.first_token]}
-            plural = after in ("films", "movies")
-            if (after not in SERIES and after not in SEQUELS) or (plural and not before & WHOLE):
+            if (after not in SERIES and after not in SEQUELS) or (after in KINDS and not before & WHOLE):
                 out.append(m)
                 continue
             films = self._series_films(" ".join(t.text for t in tokens[m.first_token : m.last_token]))

@@ -43,6 +43,8 @@ GENRES: dict[str, tuple[str, ...]] = {
     "western": ("Western",), "westerns": ("Western",),
 }  # fmt: skip
 
+GENRE_WORDS: frozenset[str] = frozenset(w for g in GENRES for w in g.split())  # "sci", "fi", "film", "noir", ...
+
 # A word one typo from a genre word of six letters or more reads as that genre ("thriler", "animaton"),
 # except these real words (found by checking an English vocabulary against the genre words).
 GENRE_TYPO_MIN = 6
@@ -293,7 +295,7 @@ CUE_BONUS = 0.08
 PLAIN_WORDS: frozenset[str] = (
     COMMON_WORDS
     | QUERY_FILLER
-    | {w for g in GENRES for w in g.split()}
+    | GENRE_WORDS
     | frozenset(NUMBER_WORDS)
     | {w for n in NEGATORS for w in n.split()}  # "Nothing aimed at children" names no film
 )

@@ -31,7 +31,6 @@ DEFAULT_K = 10
 NAMES_A_FILM = ("explain", "what_if", "item_info", "feedback")  # intents whose call needs an item
 HYPOTHETICAL_OVERRIDES = ("recommend", "feedback", "item_info")  # intents a hypothetical turns into what_if
 LIST_K = 10  # list length a "why" is explained against when the item is not in the last list
-GENRE_WORDS = frozenset(w for g in lx.GENRES for w in g.split())
 
 
 @dataclass(frozen=True)
@@ -189,7 +188,7 @@ class SemanticPlanner:
         for m in linked:
             end = aside_end(tokens, m.last_token)
             aside = range(m.last_token, end or m.last_token)
-            if not any(i in starts or tokens[i].text in GENRE_WORDS for i in aside):
+            if not any(i in starts or tokens[i].text in lx.GENRE_WORDS for i in aside):
                 out.update(aside)
         return out
 
@@ -226,10 +225,11 @@ class SemanticPlanner:
         args: dict[str, Any] = {"query": query or None, "like": like, "k": k or self.default_k}
         args |= {"genres_include": genres_include, "genres_exclude": genres_exclude}
         args |= {"year_min": year_min, "year_max": year_max}
-        topics = self._topics(p) if sl.has_any(p.words, lx.SEARCH_CUES) else []
+        search = sl.has_any(p.words, lx.SEARCH_CUES)
+        topics = self._topics(p) if search else []
         if topics and set(like) <= {m.item_id for m in topics}:  # "search for batman movies": a topic, no liked film
             like, args["query"] = [], " ".join([*(normalize(m.surface) for m in topics), query]).strip()
-        if sl.has_any(p.words, lx.SEARCH_CUES) and not like:
+        if search and not like:
             args.pop("like")
             args["query"] = args["query"] or query
             return Plan("recommend", [_call("search_items", 0, **args)], tuple(p.notes))

@@ -76,7 +76,6 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
     include: list[str] = []
     exclude: list[str] = []
     spans: list[tuple[int, int]] = []
-    genre_words = {w for g in lx.GENRES for w in g.split()}
     for start, end, phrase in hits:
         negated = False
         for n_start, n_end, _ in negators:
@@ -84,7 +83,7 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
             if (
                 n_end <= start
                 and len(gap) <= lx.NEGATION_WINDOW
-                and all(w in lx.NEGATION_GAP or w in genre_words for w in gap)
+                and all(w in lx.NEGATION_GAP or w in lx.GENRE_WORDS for w in gap)
                 and not any(n_start < b <= start for b in starts)
             ):
                 negated = True
@@ -181,7 +180,7 @@ def years(text: str, anchor_year: int | None, last_year: int) -> Years:
         if not bounds:
             bounds["min"] = bounds["max"] = int(m.group(1))
     year_min, year_max = bounds.get("min"), bounds.get("max")
-    relative = _relative(text.split())  # "6 yr old" is an age, not "older"
+    relative = _relative(text.split())
     if relative and year_min is None and year_max is None:
         year_min, year_max = relative_bounds(relative, anchor_year, last_year)
     return Years(year_min, year_max, relative)
