@@ -26,6 +26,7 @@ HELDOUT6 = CASES.with_name("heldout6.jsonl")  # a sixth, written blind after the
 HELDOUT7 = CASES.with_name("heldout7.jsonl")  # a seventh, written blind after the sixth was looked at
 HELDOUT8 = CASES.with_name("heldout8.jsonl")  # an eighth, written blind after the seventh was looked at
 HELDOUT9 = CASES.with_name("heldout9.jsonl")  # a ninth, written blind after the eighth was looked at
+HELDOUT10 = CASES.with_name("heldout10.jsonl")  # a tenth, written blind after the ninth was looked at; not yet run
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
@@ -47,7 +48,9 @@ def test_labeled_set_is_large_varied_and_apart_from_the_exemplars() -> None:
     assert not [c.id for c in cases if c.message.lower() in exemplars]  # no case is graded on its own exemplar
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2, HELDOUT3, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9])
+@pytest.mark.parametrize(
+    "path", [HELDOUT, HELDOUT2, HELDOUT3, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10]
+)
 def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path: Path) -> None:
     heldout = load_cases(path)
     assert len(heldout) >= 60
@@ -59,7 +62,19 @@ def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path:
 def test_no_exemplar_repeats_a_message_of_any_set() -> None:
     """An exemplar that is a graded message makes its intent accuracy a lookup, not a measure."""
     exemplars = {" ".join(e.text.lower().replace("?", "").split()) for e in load_exemplars()}
-    for path in (CASES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9):
+    for path in (
+        CASES,
+        HELDOUT,
+        HELDOUT2,
+        HELDOUT3,
+        HELDOUT4,
+        HELDOUT5,
+        HELDOUT6,
+        HELDOUT7,
+        HELDOUT8,
+        HELDOUT9,
+        HELDOUT10,
+    ):
         for case in load_cases(path):
             said = [case.message, *(t.content for t in case.history if t.role == "user")]
             assert not [m for m in said if " ".join(m.lower().replace("?", "").split()) in exemplars], path.name
