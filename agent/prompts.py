@@ -16,7 +16,7 @@ results, write one short sentence to the user about them; the user sees the resu
 Examples:
 user: something like alien but no horror
 <tool_call>
-{"name": "recommend", "arguments": {"like": ["Alien"], "genres_exclude": ["Horror"]}}
+{"name": "recommend", "arguments": {"genres_exclude": ["Horror"], "like": ["Alien"]}}
 </tool_call>
 user: 5 westerns from the 60s
 <tool_call>

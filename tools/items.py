@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, WithJsonSchema
+from pydantic import Field, WithJsonSchema
 
 from whyrec.catalog.constraints import Constraints
 from whyrec.catalog.model import Catalog, Item
@@ -23,27 +23,8 @@ MOVIELENS_GENRES = (
 Genre = Annotated[str, WithJsonSchema({"type": "string", "enum": list(MOVIELENS_GENRES)})]
 
 
-FILTERS = ("genres_include", "genres_exclude", "year_min", "year_max")
-
-
-def request_first(schema: dict[str, Any]) -> None:
-    """Order a tool's arguments as a request names them: its own (films, topic), then the filters, then ``k``.
-
-    The embedded model writes a call's arguments under a grammar that follows the schema's key order
-    and cannot go back (:func:`whyrec.agent.llm.chat_format.arguments_grammar`). With the filters first,
-    "something like heat, no horror" had the 1.5B model commit to genres and years before it could name
-    Heat, and it filled them with guesses that grounding then dropped, spending a decoding step (about
-    50 ms on two cores) on each of their tokens.
-    """
-    props = schema.get("properties", {})
-    own = [key for key in props if key not in FILTERS and key != "k"]
-    schema["properties"] = {key: props[key] for key in (*own, *FILTERS, "k") if key in props}
-
-
 class ConstraintArgs(FilmArgs):
-    """Hard filters shared by search and recommendation (listed after the tool's own arguments)."""
-
-    model_config = ConfigDict(json_schema_extra=request_first)
+    """Hard filters shared by search and recommendation."""
 
     genres_include: list[Genre] = Field(default_factory=list, max_length=5, description="genres every film must have")
     genres_exclude: list[Genre] = Field(default_factory=list, max_length=10, description="genres no film may have")

@@ -149,20 +149,3 @@ def test_something_like_a_film_leaves_out_its_series(resources: Resources, chat_
     assert result.same_series_left_out == 3
     assert not any("Matrix" in i.title for i in result.items)
     assert all(2000 <= (i.year or 0) <= 2009 for i in result.items)
-
-
-@pytest.mark.parametrize(
-    ("schema", "order"),
-    [
-        (RecommendArgs, ["like", "query", "genres_include", "genres_exclude", "year_min", "year_max", "k"]),
-        (SearchArgs, ["query", "genres_include", "genres_exclude", "year_min", "year_max", "k"]),
-    ],
-)
-def test_a_requests_own_arguments_come_before_its_filters_and_the_count_last(
-    schema: type[Any], order: list[str]
-) -> None:
-    """The embedded model writes arguments in the schema's order and cannot go back, so the films and
-    topic it copies from the message come first (see ``request_first``)."""
-    assert list(schema.model_json_schema()["properties"]) == order
-    with pytest.raises(ValidationError):
-        schema.model_validate({"user_id": 12})  # the ordering keeps unknown fields forbidden
