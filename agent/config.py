@@ -17,7 +17,14 @@ class LLMConfig(BaseModel):
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     model: str = Field("qwen2.5-coder-1.5b-instruct", description="model name sent to the endpoint")
     api_key: str = Field("not-needed", description="sent as the bearer token; local servers ignore it")
-    threads: int = Field(2, ge=1, le=64, description="CPU threads of the embedded server")
+    threads: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="CPU threads of the embedded server, for decoding and for reading prompts; on an idle 2-core "
+        "machine the first rounds of `whyrec bench calls`' 29 requests took 146.5 s with 2, 149.2 s with 1 to decode "
+        "and 2 to read, and 186.8 s with 1 (2026-12-07)",
+    )
     context: int = Field(4096, ge=1024, le=32768, description="context size (tokens) of the embedded server")
     timeout_s: float = Field(30.0, gt=0, le=600, description="one model call's limit before the deterministic fallback")
     queue_wait_s: float = Field(
