@@ -45,6 +45,11 @@ GENRES: dict[str, tuple[str, ...]] = {
 
 GENRE_WORDS: frozenset[str] = frozenset(w for g in GENRES for w in g.split())  # "sci", "fi", "film", "noir", ...
 
+# Phrases that rule genres out by themselves: a live-action film is one that is not animated, and the
+# "action" in it is no Action (the longer phrase is read first, so it wins over "action").
+# ("not animated" needs no entry: the negation reader excludes Animation, over any cartoons named before it.)
+GENRES_RULED_OUT: dict[str, tuple[str, ...]] = {"live action": ("Animation",)}
+
 # A word one typo from a genre word of six letters or more reads as that genre ("thriler", "animaton"),
 # except these real words (found by checking an English vocabulary against the genre words).
 GENRE_TYPO_MIN = 6
@@ -60,7 +65,8 @@ NEGATORS: tuple[str, ...] = (
 )  # fmt: skip
 NEGATION_GAP: frozenset[str] = _words(
     """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
-    something stuff with that are which aimed at disney pixar dreamworks sappy corny cheap dumb silly gory bloody"""
+    something stuff with that are which aimed at disney pixar dreamworks sappy corny cheap dumb silly gory bloody
+    actual actually real really proper typical"""
 )
 NEGATION_WINDOW = 4  # tokens between a negator and the genre it negates
 
@@ -288,7 +294,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                  "mark as liked", "mark it as disliked", "mark as disliked", "mark it liked"),
     "recommend": ("something", "show me", "give me", "search", "find", "more like", "like that but", "like those",
                   "what else", "similar", "but no", "but not", "without", "no more", "others",
-                  "another"),
+                  "another", "do the same", "the same with", "same but", "same again"),
 }  # fmt: skip
 CUE_BONUS = 0.08
 # Everyday words that never make a title on their own in free text unless capitalised (the linker's ``plain``).

@@ -65,16 +65,17 @@ def spelled(word: str) -> str:
 
 
 def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
-    """Included and excluded genres: "no horror or musicals", "anything but a comedy", "not a comedy".
+    """Included and excluded genres: "no horror or musicals", "anything but a comedy", "not a comedy", "live action".
 
     ``sentences``: the word positions where a sentence starts; a negation ends with its sentence ("she hates
     anything romantic. something funny" includes Comedy)."""
     starts = sorted(sentences)
     words = [spelled(w) for w in words]
-    hits = phrase_positions(words, lx.GENRES)
+    hits = phrase_positions(words, {*lx.GENRES, *lx.GENRES_RULED_OUT})
     negators = phrase_positions(words, lx.NEGATORS)
     include: list[str] = []
     exclude: list[str] = []
+    ruled_out: list[str] = []  # by a phrase such as "live action": yields to a genre asked for
     spans: list[tuple[int, int]] = []
     for start, end, phrase in hits:
         negated = False
@@ -88,12 +89,15 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
             ):
                 negated = True
                 spans.append((n_start, start))  # "not disney cartoons": the words in between are no topic either
-        (exclude if negated else include).extend(lx.GENRES[phrase])
+        if phrase in lx.GENRES_RULED_OUT:  # "live action only": no Animation (and no Action); "no live action": none
+            ruled_out.extend([] if negated else lx.GENRES_RULED_OUT[phrase])
+        else:
+            (exclude if negated else include).extend(lx.GENRES[phrase])
         spans.append((start, end))
     if age := child_age(words):  # "for my 6 yr old": children's films
         include.append("Children")
         spans.append(age)
-    exclude = list(dict.fromkeys(exclude))
+    exclude = list(dict.fromkeys([*exclude, *(g for g in ruled_out if g not in include)]))
     include = [g for g in dict.fromkeys(include) if g not in exclude]
     return Genres(tuple(include), tuple(exclude), tuple(spans))
 

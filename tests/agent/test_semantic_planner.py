@@ -157,6 +157,17 @@ def test_same_vibe_keeps_the_last_request_s_films(planner: SemanticPlanner) -> N
     assert (args["like"], args["year_min"], args["year_max"]) == ([HEAT], 1990, 1999)
 
 
+def test_the_same_again_without_animation_is_the_last_request_in_live_action(planner: SemanticPlanner) -> None:
+    """ "Live action" rules Animation out (it is no Action), and "do the same" asks for a list again."""
+    last = {"like": [MATRIX], "query": None, "genres_include": [], "genres_exclude": []}
+    profile = SessionProfile(last_items=[PULP, HEAT], last_intent="recommend", last_request=last)
+    plan = planner.plan("nice but can you do the same with no animation? live action only", profile)
+    args = plan.tool_calls[0]["args"]
+    assert (plan.intent, args["like"], args["genres_include"], args["genres_exclude"]) == (
+        "recommend", [MATRIX], [], ["Animation"],
+    )  # fmt: skip
+
+
 def test_telling_more_about_a_listed_film_looks_it_up(planner: SemanticPlanner) -> None:
     profile = SessionProfile(last_items=[MATRIX, PULP, HEAT], last_intent="recommend")
     plan = planner.plan("ok tell me more about the third one", profile)

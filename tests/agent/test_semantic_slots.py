@@ -44,6 +44,16 @@ def words(text: str) -> list[str]:
         ("something funny but not a romance", ("Comedy",), ("Romance",)),
         ("for my 7 year old, nothing scary", ("Children",), ("Horror",)),
         ("a horror film my 30 year old brother would like", ("Horror",), ()),
+        # an intensifier between the negation and its genre ("not actual ...") keeps it negated
+        ("like toy story but for grown ups? like not actual children's movies", (), ("Children",)),
+        ("a ghost story but no real horror", (), ("Horror",)),
+        # "live action" rules out Animation and is no Action
+        ("can you do the same with no animation? live action only", (), ("Animation",)),
+        ("a live-action fantasy", ("Fantasy",), ("Animation",)),
+        ("it needs to be animated, she wont sit through live action", ("Animation",), ()),
+        ("nothing live action please", (), ()),
+        ("she adores ratatouille but a break from cartoons please, something not animated", (), ("Animation",)),
+        ("a good action movie", ("Action",), ()),
     ],
 )
 def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
