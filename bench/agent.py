@@ -14,8 +14,8 @@ general fixes in turn, and so was ``heldout7``, written blind after that by some
 code, the prompts nor the other sets, after its first run (2026-12-06) chose the planner again, and
 so was ``heldout8``, written blind the same way after that, after its first run (2026-12-07) chose the
 deterministic planner, and so was ``heldout9``, written blind after that, after its first run
-(2026-12-07) chose the model again. ``heldout10``, written blind the same way after that, is the set the
-next comparison is made on.
+(2026-12-07) chose the model again, and so was ``heldout10``, written blind the same way after that,
+after its first run (2026-12-07) chose the model too. The next comparison needs a set written blind after it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout7": ("heldout7.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout8": ("heldout8.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout9": ("heldout9.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout10": ("heldout10.jsonl", "written blind; the set the planners are compared on next"),
+    "heldout10": ("heldout10.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
 }
 BLIND = "heldout10"
 GOALS = {

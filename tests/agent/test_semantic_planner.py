@@ -26,7 +26,7 @@ HELDOUT6 = CASES.with_name("heldout6.jsonl")  # a sixth, written blind after the
 HELDOUT7 = CASES.with_name("heldout7.jsonl")  # a seventh, written blind after the sixth was looked at
 HELDOUT8 = CASES.with_name("heldout8.jsonl")  # an eighth, written blind after the seventh was looked at
 HELDOUT9 = CASES.with_name("heldout9.jsonl")  # a ninth, written blind after the eighth was looked at
-HELDOUT10 = CASES.with_name("heldout10.jsonl")  # a tenth, written blind after the ninth was looked at; not yet run
+HELDOUT10 = CASES.with_name("heldout10.jsonl")  # a tenth, written blind after the ninth was looked at
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
