@@ -49,6 +49,7 @@ GENRE_WORDS: frozenset[str] = frozenset(w for g in GENRES for w in g.split())  #
 # "action" in it is no Action (the longer phrase is read first, so it wins over "action").
 # ("not animated" needs no entry: the negation reader excludes Animation, over any cartoons named before it.)
 GENRES_RULED_OUT: dict[str, tuple[str, ...]] = {"live action": ("Animation",)}
+GENRE_PHRASES: frozenset[str] = frozenset({*GENRES, *GENRES_RULED_OUT})  # what the genre reader looks for
 
 # A word one typo from a genre word of six letters or more reads as that genre ("thriler", "animaton"),
 # except these real words (found by checking an English vocabulary against the genre words).

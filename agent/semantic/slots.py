@@ -71,7 +71,7 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
     anything romantic. something funny" includes Comedy)."""
     starts = sorted(sentences)
     words = [spelled(w) for w in words]
-    hits = phrase_positions(words, {*lx.GENRES, *lx.GENRES_RULED_OUT})
+    hits = phrase_positions(words, lx.GENRE_PHRASES)
     negators = phrase_positions(words, lx.NEGATORS)
     include: list[str] = []
     exclude: list[str] = []
@@ -90,7 +90,8 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
                 negated = True
                 spans.append((n_start, start))  # "not disney cartoons": the words in between are no topic either
         if phrase in lx.GENRES_RULED_OUT:  # "live action only": no Animation (and no Action); "no live action": none
-            ruled_out.extend([] if negated else lx.GENRES_RULED_OUT[phrase])
+            if not negated:
+                ruled_out.extend(lx.GENRES_RULED_OUT[phrase])
         else:
             (exclude if negated else include).extend(lx.GENRES[phrase])
         spans.append((start, end))
