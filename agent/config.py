@@ -30,6 +30,11 @@ class LLMConfig(BaseModel):
     queue_wait_s: float = Field(
         10.0, ge=0, le=600, description="how long a turn waits for the one shared model before the fallback"
     )
+    narrow_calls: bool = Field(
+        True,
+        description="the embedded server's grammar offers only the tools and arguments grounding would keep "
+        "(the prompt is unchanged); false = the model may write any, and grounding drops them",
+    )
     max_reply_tokens: int = Field(48, ge=8, le=2000, description="cap on the tokens of a written reply")
     startup_timeout_s: float = Field(180.0, gt=0, le=1800, description="how long the embedded server may take to load")
 

@@ -8,33 +8,31 @@ is the judge of the slots it reads: when it reads the same tool from the message
 where both set a slot (it knows "newer than Heat" means from 1996 and "top 5" is 5), and slots it
 found that the model left out are added. Every change is reported. A call left without a required
 film is dropped; a turn whose calls are all dropped falls back to the deterministic planner.
+What the words support is read once per message (:mod:`whyrec.agent.support`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from rapidfuzz import fuzz
+from typing import Any
 
 from whyrec.agent.semantic import lexicon as lx
-from whyrec.agent.semantic import slots as sl
-from whyrec.agent.state import SessionProfile
+from whyrec.agent.support import (
+    INTENT_OF_TOOL,
+    Support,
+    asked_for,
+    genre_named,
+    method_written,
+    word_written,
+    written,
+    year_said,
+)
 from whyrec.catalog.errors import TitleError, UnknownItemError
 from whyrec.catalog.linker import TitleLinker
 from whyrec.catalog.titles import normalize, parse_title
 from whyrec.tools.films import list_position
 
-INTENT_OF_TOOL = {
-    "recommend": "recommend",
-    "search_items": "recommend",
-    "explain_recommendation": "explain",
-    "simulate_intervention": "what_if",
-    "estimate_effect": "effect",
-    "lookup_item": "item_info",
-    "record_feedback": "feedback",
-}
 FILM_ARGS = ("like", "items", "item")
 REQUIRED_FILM = {"explain_recommendation": "item", "lookup_item": "item", "record_feedback": "item"}
 GENRE_KINDS = ("more_genre", "exclude_genre")  # what-ifs about a genre rather than films
@@ -43,113 +41,12 @@ COMPLETED = ("like", "genres_include", "genres_exclude", "year_min", "year_max",
 # A personal recommendation and a catalog search are one intent; the reader tells them apart by the
 # words ("search", "list", "find") and a small model does not.
 SAME_INTENT = {"search_items": "recommend", "recommend": "search_items"}
-CUED = ("what_if", "effect", "explain")  # intents a call needs the message's words for, whichever call it is
-NAMED = 88  # partial similarity at which a title or genre counts as written in the text (typos allowed)
-
-
-class ParsedLike(Protocol):
-    """What grounding reads from :meth:`SemanticPlanner.parse`."""
-
-    words: list[str]
-    genres: sl.Genres
-    years: sl.Years
-    k: int | None
-    refs: sl.References
-
-    def items(self) -> list[int]: ...
-    def focus(self) -> int | None: ...
-
-
-@dataclass(frozen=True)
-class Support:
-    """Everything an argument may rest on, for one message in its conversation."""
-
-    text: str  # the message and earlier user turns, normalised
-    films: frozenset[int]  # named in the text, or the session's own
-    objects: frozenset[int]  # everyday one-word titles a film verb takes ("finished her"): only if a model names one
-    genres: frozenset[str]  # named (either way) in the text, or active filters
-    year_min: int | None  # the reader's year bounds for this message
-    year_max: int | None
-    known_bounds: frozenset[int]  # year bounds of the session's last request
-    k: int | None
-    target: int | None  # the film "it" / "the first one" means
-    reader: dict[str, dict[str, Any]]  # the slot reader's own call per tool, for this message
-    cued: frozenset[str]  # intents the message's own words ask for ("why" is explain)
-    positions: frozenset[int]  # list positions the message names ("the first one" is 1)
-    hypothetical: bool = False  # about the person's own history: "what if I had watched it", "pretend I liked X"
 
 
 @dataclass
 class Grounded:
     calls: list[dict[str, Any]]
     changes: list[str] = field(default_factory=list)  # "recommend: dropped year_min=2000 (no year was asked for)"
-
-
-def support_for(
-    parsed: ParsedLike,
-    profile: SessionProfile,
-    earlier: Sequence[str],
-    linker: TitleLinker,
-    message: str,
-    reader_calls: Sequence[dict[str, Any]] = (),
-) -> Support:
-    """What the message (as the reader parsed and planned it), the earlier user turns and the session support."""
-    # films the reader links in the message (also lower-case popular ones: "something like alien") or earlier
-    linked = [m for text in (message, *earlier) for m in linker.link(text, relaxed=True)]
-    films = set(parsed.items()) | {i for m in linked for i in (m.item_id, *m.series)}
-    films |= {*profile.liked, *profile.disliked, *profile.last_items}
-    films |= {i for i in (profile.last_explained, profile.last_looked_up) if i is not None}
-    last = profile.last_request or {}
-    films |= {int(i) for i in last.get("like", []) if isinstance(i, int)}
-    objects = {m.item_id for text in (message, *earlier) for m in linker.link(text, relaxed=True, objects=True)}
-    genres = set(parsed.genres.all) | {*profile.genres_include, *profile.genres_exclude}
-    for text in earlier:
-        genres |= set(sl.genres(normalize(text).split()).all)
-    bounds = {b for b in (last.get("year_min"), last.get("year_max"), profile.year_min, profile.year_max) if b}
-    return Support(
-        text=" ".join(normalize(t) for t in (message, *earlier)),
-        films=frozenset(films),
-        objects=frozenset(objects - films),
-        genres=frozenset(genres),
-        year_min=parsed.years.year_min,
-        year_max=parsed.years.year_max,
-        known_bounds=frozenset(int(b) for b in bounds),
-        k=parsed.k,
-        target=next(iter(parsed.items()), None) or parsed.focus(),
-        reader={c["name"]: dict(c["args"]) for c in reader_calls},
-        cued=frozenset(intent for intent, cues in lx.INTENT_CUES.items() if sl.has_any(parsed.words, cues)),
-        positions=frozenset(p + 1 for p in parsed.refs.ordinals if p >= 0),
-        hypothetical=sl.has_any(parsed.words, lx.WHATIF_HYPOTHETICAL),
-    )
-
-
-def may_chain(support: Support) -> bool:
-    """Whether the message may need two calls at once: its words ask for something besides a list.
-
-    A request for films is one ``recommend`` call, whatever its filters, so its cue words
-    ("something", "but not") never ask for two; a why, a what-if, an effect, a look-up or feedback on
-    a second film can be a second call. The follow-up a model adds unasked ("... and explain #1") is
-    dropped by :meth:`Grounder.ground` anyway, since the words do not ask for it.
-    """
-    return bool(support.cued - {"recommend"})
-
-
-def _word_written(word: str, text: str) -> bool:
-    """A single word in ``text``: exactly when short, else allowing a typo."""
-    return f" {word} " in f" {text} " or (len(word) >= 5 and fuzz.partial_ratio(word, text) >= NAMED)
-
-
-def _written(phrase: str, text: str) -> bool:
-    """Whether ``phrase`` appears in ``text`` (both normalised), allowing a typo or two."""
-    phrase = normalize(phrase)
-    return bool(phrase) and (f" {phrase} " in f" {text} " or fuzz.partial_ratio(phrase, text) >= NAMED)
-
-
-def _genre_named(genre: str, support: Support) -> bool:
-    if genre in support.genres:
-        return True
-    names = [genre, *(phrase for phrase, meant in lx.GENRES.items() if genre in meant and len(phrase) >= 5)]
-    return any(_written(name, support.text) for name in names)
 
 
 class Grounder:
@@ -181,9 +78,8 @@ class Grounder:
                 out.changes.append(f"{name}: dropped (the same call already ran this turn)")
                 continue
             follow_on = bool(made) or n > 0
-            intent = INTENT_OF_TOOL.get(name)
-            if (follow_on or intent in CUED) and intent not in support.cued:
-                out.changes.append(f"{name}: dropped (the message does not ask for {intent})")
+            if not asked_for(name, support, follow_on):
+                out.changes.append(f"{name}: dropped (the message does not ask for {INTENT_OF_TOOL.get(name)})")
                 continue
             args, changes = self._arguments(name, dict(call.get("args") or {}), support, follow_on)
             if not follow_on:  # the reader reads this message, so it speaks to the turn's first call only
@@ -207,22 +103,22 @@ class Grounder:
 
         for key in ("genres_include", "genres_exclude"):
             if args.get(key):
-                kept = [g for g in args[key] if _genre_named(str(g), support)]
+                kept = [g for g in args[key] if genre_named(str(g), support)]
                 if len(kept) < len(args[key]):
                     changes.append(f"dropped {key} {[g for g in args[key] if g not in kept]!r} (no such genre named)")
                 args[key] = kept
-        if args.get("genre") and not _genre_named(str(args["genre"]), support):
+        if args.get("genre") and not genre_named(str(args["genre"]), support):
             drop("genre", "no such genre was named")
         reader = support.reader.get(tool, {})
         for key in ("year_min", "year_max"):
-            said = reader.get(key) is not None or getattr(support, key) is not None
+            said = year_said(key, support, reader)
             if args.get(key) is not None and not said and int(args[key]) not in support.known_bounds:
                 drop(key, "no year was asked for")
         if "k" in args and support.k is None:
             drop("k", "no count was asked for")
         if tool in ("recommend", "search_items") and "k" not in args:
             args["k"] = support.k or self.default_k
-        if args.get("method") and not any(_written(cue, support.text) for cue in lx.EFFECT_METHODS):
+        if args.get("method") and not method_written(support):
             drop("method", "no estimator was asked for")
         if args.get("query"):
             args["query"] = self._query(str(args["query"]), args.get("genres_include") or [], support, changes)
@@ -304,7 +200,7 @@ class Grounder:
         """The query's topic words the person wrote: no filler ("movie", "something"), no genre already filtered."""
         filtered = {w for g in genres for phrase, meant in lx.GENRES.items() if g in meant for w in phrase.split()}
         words = normalize(query).split()
-        kept = [w for w in words if w not in lx.QUERY_FILLER and w not in filtered and _word_written(w, support.text)]
+        kept = [w for w in words if w not in lx.QUERY_FILLER and w not in filtered and word_written(w, support.text)]
         if len(kept) < len(words):
             changes.append(f"query {query!r} -> {' '.join(kept)!r} (only the topic words the person wrote)")
         return " ".join(kept) or None
@@ -320,10 +216,10 @@ class Grounder:
         # a title of two or more words written in the message ("tell me about get out"); a one-word one
         # ("help", "up") only when the reader linked it or a film verb takes it ("just finished her"),
         # since it is usually an ordinary word
-        written = len(normalize(title).split()) >= 2 and _written(title, support.text)
+        in_text = len(normalize(title).split()) >= 2 and written(title, support.text)
         try:
-            return self.linker.resolve(str(ref), prefer=named) in named or written
+            return self.linker.resolve(str(ref), prefer=named) in named or in_text
         except TitleError as exc:
-            return written and bool(exc.candidates)  # ambiguous: the tool will list the candidates
+            return in_text and bool(exc.candidates)  # ambiguous: the tool will list the candidates
         except UnknownItemError:
             return False

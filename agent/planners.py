@@ -22,14 +22,17 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, AnyMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from langgraph.config import get_stream_writer
 
 from whyrec.agent import prompts
 from whyrec.agent.briefs import brief
 from whyrec.agent.faithfulness import FaithfulnessChecker
-from whyrec.agent.grounding import INTENT_OF_TOOL, Grounder, ParsedLike, Support, may_chain, support_for
+from whyrec.agent.grounding import Grounder
+from whyrec.agent.narrowing import narrowed_tools
 from whyrec.agent.outcomes import calls_of, outcomes_of
 from whyrec.agent.state import SessionProfile, State
+from whyrec.agent.support import INTENT_OF_TOOL, ParsedLike, Support, may_chain, support_for
 
 log = logging.getLogger(__name__)
 
@@ -59,33 +62,49 @@ class LLMRound:
     ``one_call``: the request options with which the server writes at most one tool call
     (:data:`whyrec.agent.llm.backend.ONE_CALL_OPENAI`); a round asked for one call gets them. A round
     asked to call (``must_call``) sends ``tool_choice="required"``, so the server writes no sentence.
+    ``narrows``: the server builds its grammar from the schemas it is sent (the embedded handler),
+    so a round given what the words support is sent the tools narrowed to what grounding would keep
+    (:mod:`whyrec.agent.narrowing`).
     """
 
     def __init__(
-        self, chat_model: BaseChatModel, tools: list[BaseTool], timeout_s: float, one_call: Mapping[str, Any] = {}
+        self,
+        chat_model: BaseChatModel,
+        tools: list[BaseTool],
+        timeout_s: float,
+        one_call: Mapping[str, Any] = {},
+        *,
+        narrows: bool = False,
     ) -> None:
-        self.models = {
-            (one, must): chat_model.bind_tools(tools, **(one_call if one else {}), **(REQUIRED if must else {}))
-            for one in (False, True)
-            for must in (False, True)
-        }
-        self.timeout_s = timeout_s
+        self.chat_model, self.timeout_s, self.one_call, self.narrows = chat_model, timeout_s, one_call, narrows
+        self.schemas = [convert_to_openai_tool(tool) for tool in tools]
 
-    def model(self, *, one_call: bool = False, must_call: bool = False) -> Any:
-        return self.models[(one_call, must_call)]
+    def model(
+        self,
+        *,
+        one_call: bool = False,
+        must_call: bool = False,
+        support: Support | None = None,
+        follow_on: bool = False,
+    ) -> Any:
+        """The chat model bound to the tools, narrowed to ``support`` when the server reads a narrowing."""
+        tools = self.schemas
+        if self.narrows and support is not None:
+            tools = narrowed_tools(tools, support, follow_on=follow_on)
+        options = {**(self.one_call if one_call else {}), **(REQUIRED if must_call else {})}
+        return self.chat_model.bind_tools(tools, **options)
 
     def warm_up(self) -> None:
         """Evaluate the fixed prompt and the tool schemas once, so the server keeps them for every turn."""
         self.model().invoke([SystemMessage(prompts.SYSTEM), HumanMessage("hello")], timeout=WARM_UP_S)
 
-    def __call__(
-        self, messages: list[AnyMessage], config: RunnableConfig, *, one_call: bool = False, must_call: bool = False
-    ) -> AIMessage:
+    def __call__(self, messages: list[AnyMessage], config: RunnableConfig, **binding: Any) -> AIMessage:
+        """The model's answer; ``binding``: :meth:`model`'s options for this round."""
         deadline = time.monotonic() + self.timeout_s
         write = get_stream_writer()
         total: AIMessageChunk | None = None
         try:
-            for chunk in self.model(one_call=one_call, must_call=must_call).stream(messages, config):
+            for chunk in self.model(**binding).stream(messages, config):
                 if not isinstance(chunk, AIMessageChunk):
                     raise PlanRejected(f"unexpected answer type {type(chunk).__name__}")
                 total = chunk if total is None else total + chunk
@@ -175,13 +194,16 @@ class TurnPlanner:
             return {"messages": [AIMessage("")], "notes": [*notes, prompts.NOTE_STEP_LIMIT.format(n=rounds)]}
         message = _message(state)
         reader = self.semantic.plan(message, state["profile"]).tool_calls if rounds == 0 else []
+        support = self._support(state, message, reader)
         # a second call in one answer is kept only when the words ask for it (grounding), so the model is
-        # not given the tokens to write one otherwise; a later round has a result to act on, call by call
-        support = self._support(state, message, reader) if rounds == 0 else None
-        # a request the reader plans a tool for must be planned with a tool (a sentence is rejected below),
-        # so the model is not given the choice to write one
-        one_call = support is None or not may_chain(support)
-        answer = self.llm(self.messages(state), config, one_call=one_call, must_call=bool(reader))
+        # not given the tokens to write one otherwise; a later round has a result to act on, call by call.
+        # A request the reader plans a tool for must be planned with a tool (a sentence is rejected
+        # below), so the model is not given the choice to write one.
+        one_call = rounds > 0 or not may_chain(support)
+        answer = self.llm(
+            self.messages(state), config,
+            one_call=one_call, must_call=bool(reader), support=support, follow_on=rounds > 0,
+        )  # fmt: skip
         if not answer.tool_calls:
             text = answer.content if isinstance(answer.content, str) else ""
             if answer.response_metadata.get("finish_reason") == "length":  # a sentence cut short is not shown
@@ -194,7 +216,6 @@ class TurnPlanner:
                 raise PlanRejected(f"it answered without a tool, naming facts no tool returned: {text[:80]!r}")
             return {"messages": [AIMessage(text)], **({} if rounds else {"intent": "chitchat", "planned_by": "llm"})}
         calls = [dict(call) for call in answer.tool_calls]
-        support = support or self._support(state, message, reader)
         grounded = self.grounder.ground(calls, support, made=calls_of(state["messages"]))
         changes = [*state.get("grounding", []), *grounded.changes]
         if not grounded.calls:

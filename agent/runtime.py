@@ -83,7 +83,10 @@ class Agent:
         checker = FaithfulnessChecker(catalog, secrets=(prompts.SYSTEM,))
         llm = None
         if self.backend is not None:
-            llm = LLMRound(self.backend.chat_model, self.tools, config.llm.timeout_s, self.backend.one_call)
+            llm = LLMRound(
+                self.backend.chat_model, self.tools, config.llm.timeout_s, self.backend.one_call,
+                narrows=self.backend.narrows and config.llm.narrow_calls,
+            )  # fmt: skip
             self.backend.start(warm_up=llm.warm_up)
         self.planner = TurnPlanner(
             semantic, llm, Grounder(self.resources.linker, config.agent.default_k), checker,

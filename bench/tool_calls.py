@@ -1,6 +1,6 @@
 """``whyrec bench calls``: what asking the server for one tool call saves, side by side in one run.
 
-A request that only asks for films gets one call (:func:`whyrec.agent.grounding.may_chain`): the
+A request that only asks for films gets one call (:func:`whyrec.agent.support.may_chain`): the
 client sends ``parallel_tool_calls=false`` to an OpenAI-compatible server and stops the embedded
 server at the first call's closing tag, so a model that would add an unasked "explain #1" (which
 grounding drops) never writes it. This bench times the first round of each fresh-session request

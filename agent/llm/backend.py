@@ -71,6 +71,7 @@ class ModelBackend:
     def __init__(self, chat_model: BaseChatModel, *, wait_s: float, server: LlamaServer | None = None) -> None:
         self.chat_model, self.wait_s, self.server = chat_model, wait_s, server
         self.one_call = ONE_CALL_OPENAI if server is None else ONE_CALL_EMBEDDED  # request options: one call only
+        self.narrows = server is not None  # its handler builds the grammar from the schemas sent (chat_format)
         self._gate = threading.Semaphore(1)
         self._ready = threading.Event()
         self._starting: threading.Thread | None = None

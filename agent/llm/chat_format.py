@@ -21,6 +21,11 @@ generation to end with the first call: no second one is offered, so the model sp
 tokens on a second call the client would not run (the client's way of saying "one call", since the
 stock server does not pass ``parallel_tool_calls`` on to a handler).
 
+A tool's parameters may carry :data:`GRAMMAR_KEY`, the schema this answer's grammar is built from
+(``false``: the tool cannot be called now): the client's way of narrowing a call to what it will
+keep (:mod:`whyrec.agent.narrowing`). It is never shown to the model, so the prompt, and the
+server's cache of it, stay the same.
+
 The server returns OpenAI ``tool_calls``, exactly as vLLM's Hermes parser does, so the client is
 the same for both. This module runs inside the llama.cpp server process (:mod:`.serve`).
 """
@@ -37,6 +42,8 @@ from typing import Any
 from llama_cpp import LlamaGrammar
 from llama_cpp.llama_chat_format import register_chat_completion_handler
 from llama_cpp.llama_grammar import SchemaConverter
+
+from whyrec.agent.llm import GRAMMAR_KEY
 
 HANDLER = "whyrec-qwen-tools"
 OPEN, CLOSE = "<tool_call>", "</tool_call>"
@@ -67,7 +74,7 @@ def _call_text(call: dict[str, Any]) -> str:
     return f"{OPEN}\n{json.dumps({'name': function['name'], 'arguments': parsed}, ensure_ascii=False)}\n{CLOSE}"
 
 
-PROMPT_OMITS = ("default", "maxLength", "maxItems", "minimum", "maximum", "title")
+PROMPT_OMITS = ("default", "maxLength", "maxItems", "minimum", "maximum", "title", GRAMMAR_KEY)
 
 
 def prompt_schema(schema: Any) -> Any:
@@ -120,7 +127,13 @@ def render_prompt(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -
     return "".join(parts) + "<|im_start|>assistant\n"
 
 
-@lru_cache(maxsize=32)
+def grammar_schema(tool: dict[str, Any]) -> Any:
+    """The schema a tool's arguments are generated under: its parameters, or the narrowing the client sent."""
+    parameters = tool["function"]["parameters"]
+    return parameters.get(GRAMMAR_KEY, parameters)
+
+
+@lru_cache(maxsize=64)
 def _grammar(kind: str, spec: str) -> LlamaGrammar:
     """A compiled grammar, cached: ``decide``, ``name`` (``spec``: the names left, JSON) or ``arguments``."""
     if kind == "decide":
@@ -174,7 +187,7 @@ def _arguments(llama: Any, text: str, tool: dict[str, Any], seed: int | None) ->
         max_tokens=CALL_TOKENS,
         temperature=0.0,
         repeat_penalty=1.0,  # a call copies titles from the message; penalising repeats would alter them
-        grammar=_grammar("arguments", json.dumps(tool["function"]["parameters"])),
+        grammar=_grammar("arguments", json.dumps(grammar_schema(tool))),
         stop=[CALL_END],
         seed=seed,
     )
@@ -259,6 +272,7 @@ def qwen_tool_calls(
     prompt = render_prompt(messages, tools)
     base = {"id": f"chatcmpl-{uuid.uuid4().hex[:16]}", "created": int(time.time()), "model": llama.model_path}
     n_prompt = len(llama.tokenize(prompt.encode(), special=True))
+    tools = [t for t in tools if grammar_schema(t) is not False]  # all are in the prompt; these can be called
     first = ""
     if tools and tool_choice != "required":
         decision = llama.create_completion(

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from tests.agent.openai_fake import FakeOpenAI, serve_fake, text, tool_call
+from whyrec.agent.llm import GRAMMAR_KEY
+from whyrec.agent.llm.backend import ModelBackend
 from whyrec.agent.llm.server import free_port
 from whyrec.agent.runtime import Agent, Final, ReplyToken, ToolStep
 
@@ -390,3 +392,23 @@ def test_a_genre_what_if_given_as_the_last_lists_films_is_about_the_genre(model:
     result = make().turn("what if you ignored all the romance in my history", session_id="s1", user_id=1)
     args = result.tool_calls[0]["args"]
     assert (args["kind"], args.get("genre"), args.get("items") or []) == ("exclude_genre", "Romance", [])
+
+
+def test_a_server_building_its_grammar_from_the_schemas_is_sent_them_narrowed(
+    make_agent: Callable[..., Agent], semantic_planner: Any
+) -> None:
+    with serve_fake() as (fake, url):
+        llm = {**FAST, "backend": "openai", "base_url": url}
+        plain = make_agent(planner="llm", llm=llm, semantic=semantic_planner)
+        fake.script = [tool_call("recommend", {"like": ["Heat"]}), text("Here are some.")]
+        plain.turn("films like heat", session_id="s1")
+        assert all(GRAMMAR_KEY not in t["function"]["parameters"] for t in fake.requests[0]["tools"])  # vLLM & co
+        backend = ModelBackend(plain.planner.llm.chat_model, wait_s=1.0)  # type: ignore[union-attr]
+        backend.narrows = True  # as the embedded server's handler does
+        narrowing = make_agent(planner="llm", llm=llm, semantic=semantic_planner, backend=backend)
+        fake.requests.clear()
+        fake.script = [tool_call("recommend", {"like": ["Heat"]}), text("Here are some.")]
+        result = narrowing.turn("films like heat", session_id="s2")
+        grammar = {t["function"]["name"]: t["function"]["parameters"][GRAMMAR_KEY] for t in fake.requests[0]["tools"]}
+        assert set(grammar["recommend"]["properties"]) == {"like", "query"} and grammar["estimate_effect"] is False
+        assert result.planner == "llm" and result.tool_calls[0]["args"]["like"] == [HEAT]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from llama_cpp import LlamaGrammar
 
+from whyrec.agent.llm import GRAMMAR_KEY
 from whyrec.agent.llm.chat_format import (
     ARGS_HEAD,
     CALL_END,
@@ -175,6 +176,33 @@ def test_without_tools_it_only_writes() -> None:
     )  # type: ignore[arg-type]
     assert isinstance(answer, dict) and answer["choices"][0]["message"]["content"] == "Just text."
     assert len(llama.seen) == 1 and "# Tools" not in llama.seen[0]["prompt"]
+
+
+def narrowed(tool: dict[str, Any], grammar: Any) -> dict[str, Any]:
+    function = tool["function"]
+    return {**tool, "function": {**function, "parameters": {**function["parameters"], GRAMMAR_KEY: grammar}}}
+
+
+def test_a_narrowed_tool_is_read_in_full_but_called_under_its_narrowed_grammar() -> None:
+    only_item = {**LOOKUP["function"]["parameters"], "properties": {"item": {"type": "string", "maxLength": 120}}}
+    tools = [narrowed(LOOKUP, only_item), narrowed(CAST, False)]  # lookup_cast cannot be called now
+    llama = ScriptedLlama(' {"item": "Heat"')
+    messages = [{"role": "user", "content": "heat"}]
+    answer = qwen_tool_calls(llama=llama, messages=messages, tools=tools, tool_choice="required", stop=[CLOSE])  # type: ignore[arg-type]
+    (arguments,) = llama.seen  # one tool left to call: its name is given, not chosen
+    assert arguments["prompt"].startswith(render_prompt(messages, [LOOKUP, CAST]))  # the prompt shows both, in full
+    assert arguments["prompt"].endswith(f"{CALL_HEAD}lookup_item{ARGS_HEAD}")
+    assert arguments["grammar"] is not None and "arguments-k" not in arguments_grammar(only_item)
+    (call,) = answer["choices"][0]["message"]["tool_calls"]  # type: ignore[index]
+    assert json.loads(call["function"]["arguments"]) == {"item": "Heat"}
+
+
+def test_with_no_tool_callable_it_only_writes_and_keeps_the_prompt() -> None:
+    llama = ScriptedLlama("Done.")
+    messages = [{"role": "user", "content": "hi"}]
+    answer = qwen_tool_calls(llama=llama, messages=messages, tools=[narrowed(LOOKUP, False)])  # type: ignore[arg-type]
+    assert isinstance(answer, dict) and answer["choices"][0]["message"]["content"] == "Done."
+    assert llama.seen[0]["prompt"] == render_prompt(messages, [LOOKUP]) and llama.seen[0].get("grammar") is None
 
 
 def test_the_embedded_backend_asks_for_one_call_with_this_handlers_closing_tag() -> None:
