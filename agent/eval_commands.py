@@ -146,22 +146,27 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         sets: Annotated[str, typer.Option("--sets", help="comma-separated set names")] = "heldout2,heldout3",
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
-        """The model's first round with and without asking for one tool call, on the same requests for films."""
+        """The model's first round free, asked for one call, and asked for one narrowed call, on the same requests."""
         from whyrec.bench.tool_calls import ARMS, run
 
         chosen = set_names(sets)
         with progress_bar() as progress:
-            task = progress.add_task("first rounds, both ways", total=None, info="")
+            task = progress.add_task("first rounds, every way", total=None, info="")
             result = run(ctx.obj, chosen, lambda done, total: progress.update(task, completed=done, total=total))
         if as_json:
             print_json(result)
             return
-        table = Table("arm", "total s", "p50 s", "calls per answer", title=f"{result['requests']} requests for films")
+        title = f"{result['requests']} requests for films"
+        table = Table("arm", "total s", "p50 s", "calls per answer", "tokens", title=title)
         for arm in ARMS:
             a = result["arms"][arm]
-            table.add_row(arm, str(a["total_s"]), str(a["p50_s"]), str(a["calls_per_answer"]))
+            table.add_row(arm, str(a["total_s"]), str(a["p50_s"]), str(a["calls_per_answer"]), str(a["tokens"]))
         Console().print(table)
         console.print(f"one_call / free time: {result['time_ratio']}; same first call: {result['same_first_call']:.0%}")
+        console.print(
+            f"narrowed / one_call time: {result['narrowed_time_ratio']}; "
+            f"same first call: {result['narrowed_same_first_call']:.0%}"
+        )
 
     @bench.command("redial")
     def bench_redial(

@@ -194,7 +194,8 @@ class TurnPlanner:
             return {"messages": [AIMessage("")], "notes": [*notes, prompts.NOTE_STEP_LIMIT.format(n=rounds)]}
         message = _message(state)
         reader = self.semantic.plan(message, state["profile"]).tool_calls if rounds == 0 else []
-        support = self._support(state, message, reader)
+        earlier = [str(m.content) for m in state.get("context", []) if isinstance(m, HumanMessage)]
+        support = self.support(message, state["profile"], earlier, reader)
         # a second call in one answer is kept only when the words ask for it (grounding), so the model is
         # not given the tokens to write one otherwise; a later round has a result to act on, call by call.
         # A request the reader plans a tool for must be planned with a tool (a sentence is rejected
@@ -230,11 +231,20 @@ class TurnPlanner:
         }
         return update if rounds else {**update, "intent": intent_of(grounded.calls), "planned_by": "llm"}
 
-    def _support(self, state: State, message: str, reader: Sequence[dict[str, Any]]) -> Support:
-        """What the message, the earlier user turns and the session support (what grounding judges by)."""
-        parsed = self.semantic.parse(message, state["profile"])
-        earlier = [str(m.content) for m in state.get("context", []) if isinstance(m, HumanMessage)]
-        return support_for(parsed, state["profile"], earlier, self.grounder.linker, message, reader)
+    def support(
+        self,
+        message: str,
+        profile: SessionProfile,
+        earlier: Sequence[str] = (),
+        reader: Sequence[dict[str, Any]] | None = None,
+    ) -> Support:
+        """What the message, the earlier user turns and the session support (what grounding judges by).
+
+        ``reader``: the deterministic reader's calls for the message (planned here when not given).
+        """
+        parsed = self.semantic.parse(message, profile)
+        reader = self.semantic.plan(message, profile).tool_calls if reader is None else reader
+        return support_for(parsed, profile, earlier, self.grounder.linker, message, reader)
 
     def messages(self, state: State) -> list[AnyMessage]:
         """What the model reads: the fixed prompt and examples, the conversation, the session note, this turn."""

@@ -15,8 +15,9 @@ code, the prompts nor the other sets, after its first run (2026-12-06) chose the
 so was ``heldout8``, written blind the same way after that, after its first run (2026-12-07) chose the
 deterministic planner, and so was ``heldout9``, written blind after that, after its first run
 (2026-12-07) chose the model again, and so was ``heldout10``, written blind the same way after that,
-after its first run (2026-12-07) chose the model too. ``heldout11`` was written blind the same way after
-that, and not looked at.
+after its first run (2026-12-07) chose the model too, and so was ``heldout11``, written blind the same way
+after that, after its first run (2026-12-07) chose the deterministic planner. The next comparison needs a
+set written blind after it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout8": ("heldout8.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout9": ("heldout9.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout10": ("heldout10.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout11": ("heldout11.jsonl", "written blind after heldout10 was looked at; not looked at"),
+    "heldout11": ("heldout11.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
 }
 BLIND = "heldout11"
 GOALS = {

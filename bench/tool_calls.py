@@ -7,7 +7,9 @@ grounding drops) never writes it. This bench times the first round of each fresh
 for films in the given sets both ways: one pass over the requests per arm, so in both every request
 follows a different one and reads its own words afresh, as a new turn does (timing the same request
 twice in a row would hand the second a cached prompt). It reports the time, the calls per answer
-and whether the first call is the same.
+and whether the first call is the same. A third arm, ``narrowed``, is asked for one call with the
+grammar narrowed to what grounding would keep (:mod:`whyrec.agent.narrowing`; the same as
+``one_call`` on a server that builds no grammar from the schemas), and is set beside ``one_call``.
 By default it runs on ``heldout2`` and ``heldout3``, which the LLM prompt was never written against.
 """
 
@@ -26,7 +28,7 @@ from whyrec.config import AppConfig
 from whyrec.errors import WhyrecError
 
 DEFAULT_SETS = ("heldout2", "heldout3")
-ARMS = ("free", "one_call")  # the model may write MAX_CALLS calls / it is asked for one
+ARMS = ("free", "one_call", "narrowed")  # MAX_CALLS calls / one call / one call, narrowed to what is supported
 
 
 def messages_of(sets: Sequence[str]) -> list[str]:
@@ -44,6 +46,7 @@ def run(
     from whyrec.agent import prompts
     from whyrec.agent.runtime import Agent
     from whyrec.agent.sessions import SessionStore
+    from whyrec.agent.state import SessionProfile
 
     settings = config.model_copy(update={"agent": config.agent.model_copy(update={"planner": "llm"})})
     messages = messages_of(sets)
@@ -54,13 +57,18 @@ def run(
             if llm is None or agent.backend is None or not agent.backend.wait_ready(settings.llm.startup_timeout_s):
                 raise WhyrecError("no language model answered; run `whyrec prepare`, or set WHYREC_LLM_BASE_URL")
             rows: list[dict[str, Any]] = [{"message": message} for message in messages]
+            fresh = SessionProfile()
             for arm in ARMS:
                 for n, row in enumerate(rows):
                     prompt = [SystemMessage(prompts.SYSTEM), HumanMessage(row["message"])]
+                    support = agent.planner.support(row["message"], fresh) if arm == "narrowed" else None
                     start = time.perf_counter()
-                    answer = llm.model(one_call=arm == "one_call").invoke(prompt, timeout=settings.llm.timeout_s)
+                    model = llm.model(one_call=arm != "free", support=support)
+                    answer = model.invoke(prompt, timeout=settings.llm.timeout_s)
                     calls = [c["name"] for c in getattr(answer, "tool_calls", [])]
+                    usage = getattr(answer, "usage_metadata", None) or {}
                     row[arm] = {"s": round(time.perf_counter() - start, 3), "calls": calls}
+                    row[arm]["tokens"] = usage.get("output_tokens")
                     if progress is not None:
                         progress(len(rows) * ARMS.index(arm) + n + 1, len(rows) * len(ARMS))
         finally:
@@ -77,13 +85,22 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "total_s": round(sum(r[arm]["s"] for r in rows), 2),
             "p50_s": round(statistics.median(r[arm]["s"] for r in rows), 2),
             "calls_per_answer": round(sum(len(r[arm]["calls"]) for r in rows) / len(rows), 2),
+            "tokens": sum(r[arm].get("tokens") or 0 for r in rows) or None,  # generated, where the server says
         }
         for arm in ARMS
+        if all(arm in r for r in rows)
     }
-    same = sum(r["free"]["calls"][:1] == r["one_call"]["calls"][:1] for r in rows)
-    return {
+
+    def same(a: str, b: str) -> float:
+        return sum(r[a]["calls"][:1] == r[b]["calls"][:1] for r in rows) / len(rows)
+
+    result = {
         "requests": len(rows),
         "arms": arms,
         "time_ratio": round(arms["one_call"]["total_s"] / arms["free"]["total_s"], 3),
-        "same_first_call": same / len(rows),
+        "same_first_call": same("free", "one_call"),
     }
+    if "narrowed" in arms:
+        result["narrowed_time_ratio"] = round(arms["narrowed"]["total_s"] / arms["one_call"]["total_s"], 3)
+        result["narrowed_same_first_call"] = same("one_call", "narrowed")
+    return result
