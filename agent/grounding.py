@@ -37,7 +37,7 @@ FILM_ARGS = ("like", "items", "item")
 REQUIRED_FILM = {"explain_recommendation": "item", "lookup_item": "item", "record_feedback": "item"}
 GENRE_KINDS = ("more_genre", "exclude_genre")  # what-ifs about a genre rather than films
 READER_WINS = ("year_min", "year_max", "k", "question")  # slots the reader resolves exactly when it finds them
-COMPLETED = ("like", "genres_include", "genres_exclude", "year_min", "year_max", "k", "genre", "question")
+COMPLETED = ("like", "items", "genres_include", "genres_exclude", "year_min", "year_max", "k", "genre", "question")
 # A personal recommendation and a catalog search are one intent; the reader tells them apart by the
 # words ("search", "list", "find") and a small model does not.
 SAME_INTENT = {"search_items": "recommend", "recommend": "search_items"}
@@ -83,7 +83,8 @@ class Grounder:
                 continue
             args, changes = self._arguments(name, dict(call.get("args") or {}), support, follow_on)
             if not follow_on:  # the reader reads this message, so it speaks to the turn's first call only
-                changes += self._complete(name, args, support.reader.get(name, {}), self._film_id)
+                reader = support.reader.get(name, {})
+                changes += self._complete(name, args, reader, self._film_id, by_position=support.by_position)
             out.changes += [f"{name}: {c}" for c in changes]
             required = REQUIRED_FILM.get(name)
             needs_films = name == "simulate_intervention" and args.get("kind") in ("remove", "add")
@@ -147,10 +148,23 @@ class Grounder:
 
     @staticmethod
     def _complete(
-        tool: str, args: dict[str, Any], reader: dict[str, Any], film_id: Callable[[Any], int | None]
+        tool: str,
+        args: dict[str, Any],
+        reader: dict[str, Any],
+        film_id: Callable[[Any], int | None],
+        *,
+        by_position: bool = False,
     ) -> list[str]:
-        """The reader's slots where it found them: its exact years and count; what the model left out."""
+        """The reader's slots where it found them: its exact years, count and list positions; what the model left out.
+
+        ``by_position``: the message points into the last list ("why's the last one there?"), which the
+        reader counts exactly and a small model often miscounts.
+        """
         changes = []
+        have_item, want_item = args.get("item"), reader.get("item")
+        if by_position and have_item is not None and want_item is not None and film_id(have_item) != want_item:
+            args["item"] = want_item
+            changes.append(f"item {have_item!r} -> {want_item!r} (the film at the position the person named)")
         kind, said = args.get("kind"), reader.get("kind")
         if said in GENRE_KINDS and kind in ("remove", "add"):
             # "what if I never watched horror" with items=["Horror"], or the last list's romances for "what if
@@ -172,13 +186,15 @@ class Grounder:
             if key in READER_WINS and have is not None and have != want:
                 args[key] = want
                 changes.append(f"{key} {have!r} -> {want!r} (as the person put it)")
-            elif key == "like" and isinstance(have, list):
+            elif key in ("like", "items") and isinstance(have, list):
                 # the films the person named, where the model named some of them ("the lotr trilogy" as its first)
                 named = {film_id(ref) for ref in have}
                 added = [i for i in want if i not in named]
                 if added and named <= set(want):
                     args[key] = list(want)
-                    changes.append(f"like {have!r} -> {want!r} (the films the person named)")
+                    changes.append(f"{key} {have!r} -> {want!r} (the films the person named)")
+            elif key == "items" and args.get("kind") not in ("remove", "add"):
+                continue  # a what-if about a genre takes no films
             elif key in ("genres_include", "genres_exclude"):
                 other = "genres_exclude" if key == "genres_include" else "genres_include"
                 flipped = [g for g in want if g in (args.get(other) or [])]

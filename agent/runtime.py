@@ -50,7 +50,8 @@ def load_semantic_planner(resources: Resources) -> SemanticPlannerLike:
     from whyrec.agent.semantic.planner import SemanticPlanner
     from whyrec.catalog.linker import TitleLinker
 
-    resources.provide("linker", TitleLinker(resources.catalog, plain=lexicon.PLAIN_WORDS))
+    linker = TitleLinker(resources.catalog, plain=lexicon.PLAIN_WORDS, phrases=lexicon.PLAIN_PHRASES)
+    resources.provide("linker", linker)
     return SemanticPlanner(resources.catalog, resources.embedder, resources.linker, resources.config.agent.default_k)
 
 

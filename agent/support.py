@@ -63,6 +63,7 @@ class Support:
     reader: dict[str, dict[str, Any]]  # the slot reader's own call per tool, for this message
     cued: frozenset[str]  # intents the message's own words ask for ("why" is explain)
     positions: frozenset[int]  # list positions the message names ("the first one" is 1)
+    by_position: bool = False  # the message points into the last list ("the last one", "the 3rd one")
     hypothetical: bool = False  # about the person's own history: "what if I had watched it", "pretend I liked X"
 
 
@@ -100,6 +101,7 @@ def support_for(
         reader={c["name"]: dict(c["args"]) for c in reader_calls},
         cued=frozenset(intent for intent, cues in lx.INTENT_CUES.items() if sl.has_any(parsed.words, cues)),
         positions=frozenset(p + 1 for p in parsed.refs.ordinals if p >= 0),
+        by_position=bool(parsed.refs.ordinals) and bool(profile.last_items),
         hypothetical=sl.has_any(parsed.words, lx.WHATIF_HYPOTHETICAL),
     )
 
@@ -116,9 +118,12 @@ def may_chain(support: Support) -> bool:
 
 
 def asked_for(tool: str, support: Support, follow_on: bool) -> bool:
-    """Whether the words ask for ``tool``: a why, a what-if or an effect needs its cue, and so does a follow-up call."""
+    """Whether the words ask for ``tool``: a why, a what-if or an effect needs its cue words, or the reader
+    reading the message as one ("whats the reasoning behind mulholland drive"); a follow-up call needs cue words."""
     intent = INTENT_OF_TOOL.get(tool)
-    return not ((follow_on or intent in CUED) and intent not in support.cued)
+    if intent in support.cued:
+        return True
+    return not follow_on and (intent not in CUED or tool in support.reader)
 
 
 def word_written(word: str, text: str) -> bool:

@@ -66,6 +66,8 @@ _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
 ORIGINAL = frozenset({"original", "originals"})  # which of same-titled films a message means
 REMAKE = frozenset({"remake", "remade", "reboot"})
 SEQUEL = frozenset({"sequel"})  # "the blade runner sequel" is the later of its films
+DECADE = re.compile(r"(?:(19|20)(\d)|(\d))0s")  # "70s", "1970s": "the wicker man, the 70s one"
+EDITION_NOUNS = frozenset({"one", "version", "film", "movie"})
 # After a title, these name its whole series ("the lotr trilogy") or the films after the first ("matrix sequels");
 # "movies" and "films" do when "all" or "both" comes before ("all the harry potter movies"), not in "batman movies".
 KINDS = frozenset({"films", "movies"})
@@ -112,12 +114,26 @@ def word_usage(texts: Iterable[str]) -> dict[str, int]:
     return dict(counts)
 
 
+def decade_of(word: str) -> int | None:
+    """The decade a word names: "70s" and "1970s" are 1970, "00s" and "10s" 2000 and 2010; else None."""
+    if not (match := DECADE.fullmatch(word)):
+        return None
+    century, digit = match.group(1), match.group(2) or match.group(3)
+    if century is None:
+        century = "20" if digit in "01" else "19"
+    return int(century + digit + "0")
+
+
 class TitleLinker:
     """Finds and links item mentions; built once per catalog (about a second), then fast per message."""
 
-    def __init__(self, catalog: Catalog, plain: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, catalog: Catalog, plain: frozenset[str] = frozenset(), phrases: frozenset[str] = frozenset()
+    ) -> None:
         """``plain``: everyday words of the language (stop words, genre and number words) that never make a
-        title on their own in free text unless capitalised ("drive", "up")."""
+        title on their own in free text unless capitalised ("drive", "up"). ``phrases``: everyday phrases
+        of the conversation that film overviews seldom use ("front page", "home page"), read as ordinary
+        phrases like those the overviews use ("the beach"), so "on the front page" is not *The Front Page*."""
         self.catalog, self.plain = catalog, plain
         self.keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
         items = catalog.items
@@ -138,8 +154,10 @@ class TitleLinker:
         self.by_word = dict(by_word)
         self.vocabulary = list(self.by_word)
         self.usage = word_usage(items["overview"])
-        phrases = {key for key in self.keys if 2 <= len(key.split()) <= 6}
-        self.phrase_usage = phrase_usage(items["overview"], phrases)
+        titled = {key for key in self.keys if 2 <= len(key.split()) <= 6}
+        self.phrase_usage = phrase_usage(items["overview"], titled)
+        for key in titled & {form for phrase in phrases for form in (phrase, f"the {phrase}")}:
+            self.phrase_usage[key] = max(self.phrase_usage.get(key, 0), ORDINARY)
 
     # --- linking --------------------------------------------------------------------------------
     def link(
@@ -315,18 +333,29 @@ class TitleLinker:
         elif dated := self._dated(entries, tokens, first - 1):  # "the 2016 ghostbusters"
             entries, first = dated, first - 1
         else:
-            entries = self._edition(entries, {t.text for t in tokens})
+            entries = self._edition(entries, [t.text for t in tokens])
         entries = [e for e in entries if e[1] != SHORT] or entries  # a full title beats a shortened one
         item_id = max(entries, key=lambda e: self.popularity[e[0]] * KIND_WEIGHT[e[1]])[0]
         start, end = tokens[first].start, tokens[end_token - 1].end
         surface = message[start:end].strip("\"'“”‘’«».,;:!?")
         return Mention(item_id, start, end, surface, score, first, end_token)
 
-    def _edition(self, entries: list[tuple[int, int]], words: set[str]) -> list[tuple[int, int]]:
-        """Among same-titled films, "the original" is the first made and "the remake" the last."""
+    def _edition(self, entries: list[tuple[int, int]], text: list[str]) -> list[tuple[int, int]]:
+        """Among same-titled films, "the 70s one" is the 1970s', "the original" the first, "the remake" the last."""
         years = {y for i, _ in entries if (y := self.years.get(i)) is not None}
         if len(years) < 2:
             return entries
+        decades = {
+            decade
+            for n, word in enumerate(text[:-1])
+            if (decade := decade_of(word)) is not None
+            and text[n + 1] in EDITION_NOUNS  # "the 70s one", not "the old 60s spoof"
+            and not set(text[max(0, n - 3) : n]) & {"not", "no"}  # nor "not the 60s one"
+        }
+        of_decade = [e for e in entries if (y := self.years.get(e[0])) is not None and y // 10 * 10 in decades]
+        if of_decade and len(of_decade) < len(entries):
+            return of_decade
+        words = set(text)
         if words & ORIGINAL:  # "Solaris, the original Soviet one, not the Clooney remake"
             return [e for e in entries if self.years.get(e[0]) == min(years)]
         if words & (REMAKE | SEQUEL):  # "the italian job remake", "the blade runner sequel"

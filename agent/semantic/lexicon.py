@@ -43,6 +43,12 @@ GENRES: dict[str, tuple[str, ...]] = {
     "western": ("Western",), "westerns": ("Western",),
 }  # fmt: skip
 
+# A negated kind that is a combination of genres rules out only the genre that makes it that kind: every
+# romcom is a romance, while ruling Comedy out too would rule out every comedy ("anything but romcoms").
+GENRES_NEGATED: dict[str, tuple[str, ...]] = {
+    phrase: ("Romance",) for phrase, meant in GENRES.items() if meant == ("Comedy", "Romance")
+}
+
 GENRE_WORDS: frozenset[str] = frozenset(w for g in GENRES for w in g.split())  # "sci", "fi", "film", "noir", ...
 
 # Phrases that rule genres out by themselves: a live-action film is one that is not animated, and the
@@ -63,11 +69,12 @@ NEGATORS: tuple[str, ...] = (
     "other than", "but not", "no more", "nothing", "avoid", "skip", "isn t", "isnt", "aren t", "arent",
     "don t like", "dont like", "do not like", "don t want", "dont want", "do not want", "hate", "hates", "dislike",
     "can t stand", "cant stand", "neither", "nor", "free of", "minus", "none of", "none", "never",
+    "leave out", "leaving out", "rule out",
 )  # fmt: skip
 NEGATION_GAP: frozenset[str] = _words(
     """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
     something stuff with that are which aimed at disney pixar dreamworks sappy corny cheap dumb silly gory bloody
-    actual actually real really proper typical"""
+    actual actually real really proper typical thats is s"""
 )
 NEGATION_WINDOW = 4  # tokens between a negator and the genre it negates
 
@@ -187,18 +194,33 @@ FEEDBACK_NEGATIVE: tuple[str, ...] = (
 )  # fmt: skip
 
 # Search cues: an explicit, non-personal catalog search rather than a recommendation.
+# What the catalog holds, asked about as a place: a search, and a request for films.
+LIBRARY_CUES: tuple[str, ...] = (
+    "in the library", "in your library", "in the collection", "in your collection", "what you have about",
+    "what you have on",
+)  # fmt: skip
+# Emoji people react with, in words the reader knows ("👍 moon" is "thumbs up moon").
+EMOJI_WORDS: dict[str, str] = {"👍": " thumbs up ", "👎": " thumbs down "}
 SEARCH_CUES: tuple[str, ...] = (
     "search", "search for", "look for", "look up movies", "find movies", "find films", "find me movies",
     "list movies", "list films", "any movies with", "which movies", "which films", "what movies have", "find all",
     "list some", "list all", "catalog", "catalogue", "database", "browsing", "do you have", "do u have",
     "have you got", "you ve got", "just list", "list em", "list them", "list every", "show me every",
-    "every title", "forget picks", "no picks", "dont need picks", "don t need picks",
+    "every title", "forget picks", "no picks", "dont need picks", "don t need picks", "forget recs",
+    "forget recommendations", *LIBRARY_CUES,
 )  # fmt: skip
 
 # A recommendation that only refines the last one keeps its filters ("more, but no dramas").
 FOLLOW_UP: tuple[str, ...] = (
     "more", "another", "others", "other", "again", "also", "too", "instead", "same", "now", "but", "only", "just",
     "what about", "how about", "and", "else", "any more", "anything else",
+)  # fmt: skip
+
+# A follow-up asking for the last request again, changed ("same thing but older", "redo that without dramas"):
+# it keeps the last request even when it brings new topic words ("... want something lighter").
+REPEAT_CUES: tuple[str, ...] = (
+    "redo", "same thing", "same kind", "same decade", "same era", "same again", "do the same", "same but",
+    "the same with", "do that again", "same one but",
 )  # fmt: skip
 
 # Words that never make a title mention on their own (a one-word title like "Up" or "Her" must be
@@ -229,7 +251,8 @@ QUERY_FILLER: frozenset[str] = _words(
     hmm hm um uh make which was were list every all picks idea onwards onward em search searching catalog catalogue
     database title titles rec recs fave faves fav favs wanna gonna browse browsing genuinely honestly seriously
     literally basically totally ever made next tho though thing vibe vibes version versions remake remakes original
-    originals sequel sequels trilogy whole entire weekend he she his him they their there your yours"""
+    originals sequel sequels trilogy whole entire weekend he she his him they their there your yours redo decade
+    library collection forget"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action
@@ -295,9 +318,12 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                  "mark as liked", "mark it as disliked", "mark as disliked", "mark it liked"),
     "recommend": ("something", "show me", "give me", "search", "find", "more like", "like that but", "like those",
                   "what else", "similar", "but no", "but not", "without", "no more", "others",
-                  "another", "do the same", "the same with", "same but", "same again"),
+                  "another", "do the same", "the same with", "same but", "same again", *LIBRARY_CUES),
 }  # fmt: skip
 CUE_BONUS = 0.08
+# Phrases of this conversation that overviews seldom use, so the linker reads them as ordinary ("on the front
+# page" is not the film *The Front Page*): the effect questions' phrases of more than one word.
+PLAIN_PHRASES: frozenset[str] = frozenset(cue for cue in INTENT_CUES["effect"] if " " in cue)
 # Everyday words that never make a title on their own in free text unless capitalised (the linker's ``plain``).
 PLAIN_WORDS: frozenset[str] = (
     COMMON_WORDS

@@ -98,7 +98,7 @@ class SemanticPlanner:
     ) -> None:
         """``default_k``: how many films a list has when the person does not say (``agent.default_k``)."""
         self.catalog, self.default_k = catalog, default_k
-        self.linker = linker or TitleLinker(catalog, plain=lx.PLAIN_WORDS)
+        self.linker = linker or TitleLinker(catalog, plain=lx.PLAIN_WORDS, phrases=lx.PLAIN_PHRASES)
         self.classifier = IntentClassifier(embedder, load_exemplars(), mask=self.mask, cue_bonus=lx.CUE_BONUS)
         years = catalog.items["year"].dropna()
         self.last_year = int(years.max()) if len(years) else 2018
@@ -125,6 +125,7 @@ class SemanticPlanner:
         return "".join([*out, message[last:]])
 
     def parse(self, message: str, profile: SessionProfile) -> Parsed:
+        message = "".join(lx.EMOJI_WORDS.get(char, char) for char in message).strip()
         linked = self.linker.link(message)
         tokens = tokenize(message)
         starts = {m.first_token for m in linked}
@@ -215,7 +216,8 @@ class SemanticPlanner:
             like = like or list(last.get("like", []))
             query = query or (last.get("query") or "")
             genres_exclude = list(dict.fromkeys([*last.get("genres_exclude", []), *genres_exclude]))
-            genres_include = [g for g in last.get("genres_include", []) if g not in genres_exclude]
+            kept = [*last.get("genres_include", []), *genres_include]
+            genres_include = [g for g in dict.fromkeys(kept) if g not in genres_exclude]
             relative_bound = p.years.year_min is not None or p.years.year_max is not None
             if p.years.relative and like and relative_bound and not any(c.isdigit() for c in p.text):
                 year_min, year_max = self._relative(p.years.relative, like[0], last)
@@ -248,7 +250,10 @@ class SemanticPlanner:
 
     @staticmethod
     def _refines(p: Parsed, like: list[int], query: str) -> bool:
-        """A follow-up that only changes filters or count keeps the last request ("more, but no dramas")."""
+        """A follow-up that only changes filters or count keeps the last request ("more, but no dramas"), and so
+        does one asking for it again, changed ("same thing but older, want something lighter")."""
+        if sl.has_any(p.words, lx.REPEAT_CUES) and not p.mentions:
+            return True
         new_subject = bool(p.mentions) or bool(p.genres.include) or bool(query)
         changes = bool(p.genres.exclude or p.years.year_min or p.years.year_max or p.k)
         return not new_subject and (changes or sl.has_any(p.words, lx.FOLLOW_UP) or bool(like))

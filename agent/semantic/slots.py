@@ -76,8 +76,9 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
     include: list[str] = []
     exclude: list[str] = []
     ruled_out: list[str] = []  # by a phrase such as "live action": yields to a genre asked for
+    paired: list[str] = []  # negated genres written against another ("no horror-comedy"): yield to one asked for
     spans: list[tuple[int, int]] = []
-    for start, end, phrase in hits:
+    for n, (start, end, phrase) in enumerate(hits):
         negated = False
         for n_start, n_end, _ in negators:
             gap = words[n_end:start]
@@ -92,12 +93,18 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
         if phrase in lx.GENRES_RULED_OUT:  # "live action only": no Animation (and no Action); "no live action": none
             if not negated:
                 ruled_out.extend(lx.GENRES_RULED_OUT[phrase])
+        elif negated:
+            exclude.extend(lx.GENRES_NEGATED.get(phrase, lx.GENRES[phrase]))
+            touching = [h for h in hits[max(0, n - 1) : n + 2] if h[1] == start or h[0] == end]
+            if touching:  # a kind made of two genres: "something funny, but no horror-comedy" keeps Comedy
+                paired.extend(lx.GENRES[phrase])
         else:
-            (exclude if negated else include).extend(lx.GENRES[phrase])
+            include.extend(lx.GENRES[phrase])
         spans.append((start, end))
     if age := child_age(words):  # "for my 6 yr old": children's films
         include.append("Children")
         spans.append(age)
+    exclude = [g for g in exclude if g not in paired or g not in include]
     exclude = list(dict.fromkeys([*exclude, *(g for g in ruled_out if g not in include)]))
     include = [g for g in dict.fromkeys(include) if g not in exclude]
     return Genres(tuple(include), tuple(exclude), tuple(spans))

@@ -32,7 +32,8 @@ def resources(app_config: AppConfig, catalog: Any) -> Resources:
     from whyrec.agent.semantic import lexicon
     from whyrec.catalog.linker import TitleLinker
 
-    return Resources(app_config, catalog=catalog, linker=TitleLinker(catalog, plain=lexicon.PLAIN_WORDS))
+    linker = TitleLinker(catalog, plain=lexicon.PLAIN_WORDS, phrases=lexicon.PLAIN_PHRASES)
+    return Resources(app_config, catalog=catalog, linker=linker)
 
 
 @pytest.fixture(scope="session")

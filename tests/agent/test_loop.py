@@ -412,3 +412,29 @@ def test_a_server_building_its_grammar_from_the_schemas_is_sent_them_narrowed(
         grammar = {t["function"]["name"]: t["function"]["parameters"][GRAMMAR_KEY] for t in fake.requests[0]["tools"]}
         assert set(grammar["recommend"]["properties"]) == {"like", "query"} and grammar["estimate_effect"] is False
         assert result.planner == "llm" and result.tool_calls[0]["args"]["like"] == [HEAT]
+
+
+def test_a_why_the_reader_reads_without_a_why_word_is_kept(model: Any) -> None:
+    fake, make = model
+    agent = make()
+    agent.show_recorded("s1", "Here are some picks: Heat (1995), Fargo (1996), Alien (1979)")
+    fake.script = [tool_call("explain_recommendation", {"item": "Fargo"}), text("Here is the reasoning.")]
+    result = agent.turn("what's the reasoning behind fargo?", session_id="s1")
+    assert result.planner == "llm" and result.intent == "explain", result.grounding
+    assert result.tool_calls[0]["args"]["item"] == FARGO
+
+
+def test_a_position_in_the_list_is_counted_by_the_reader(model: Any) -> None:
+    fake, make = model
+    agent = make()
+    agent.show_recorded("s1", "Here are some picks: Heat (1995), Fargo (1996), Alien (1979)")
+    fake.script = [tool_call("explain_recommendation", {"item": "Heat"}), text("Here is why.")]
+    result = agent.turn("why's the last one there?", session_id="s1")
+    assert result.planner == "llm" and result.tool_calls[0]["args"]["item"] == ALIEN, result.grounding
+
+
+def test_a_what_if_gets_every_film_the_person_named(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("simulate_intervention", {"kind": "add", "items": ["Fargo"]}), text("Here it is.")]
+    result = make().turn("suppose i had seen heat and fargo, how would my list shift?", session_id="s1")
+    assert result.planner == "llm" and result.tool_calls[0]["args"]["items"] == [HEAT, FARGO], result.grounding

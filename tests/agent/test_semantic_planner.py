@@ -339,3 +339,37 @@ def test_effect_questions_map_to_question_kinds(planner: SemanticPlanner) -> Non
 def test_the_shipped_file_is_valid_json_lines() -> None:
     for line in CASES.read_text("utf-8").splitlines():
         assert set(json.loads(line)) == {"id", "user_id", "history", "message", "expect"}
+
+
+def test_asking_for_the_last_request_again_keeps_it_even_with_new_topic_words(planner: SemanticPlanner) -> None:
+    last = {"query": None, "like": [MATRIX], "k": 10, "genres_include": ["Sci-Fi"], "genres_exclude": []}
+    last |= {"year_min": 1990, "year_max": 1999}
+    profile = SessionProfile(last_items=[HEAT], last_intent="recommend", last_request=last)
+    again = planner.plan("redo that but leave out the thrillers, something calmer", profile).tool_calls[0]["args"]
+    assert again["like"] == [MATRIX] and again["genres_exclude"] == ["Thriller"]
+    assert again["genres_include"] == ["Sci-Fi"] and (again["year_min"], again["year_max"]) == (1990, 1999)
+    decade = planner.plan("too loud. same decade, no action films", profile).tool_calls[0]["args"]
+    assert (decade["year_min"], decade["year_max"]) == (1990, 1999) and decade["genres_exclude"] == ["Action"]
+    older = planner.plan("same thing but comedies", profile).tool_calls[0]["args"]
+    assert older["genres_include"] == ["Sci-Fi", "Comedy"]  # a genre added to the request, not replacing it
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "args"),
+    [
+        # "the front page" is the agent's own vocabulary here, not the 1974 film
+        ("does a front page spot make people watch westerns more?", "effect", {"genre": "Western"}),
+        ("what's The Front Page about?", "item_info", {"item": 7093}),  # capitalised, it is the film
+        ("a comedy please, leaving out anything that's a romance", "recommend", {"genres_exclude": ["Romance"]}),
+        # the catalog asked about as a place is a search; an emoji is a reaction
+        ("any sailing movies in your collection?", "recommend", {"query": "sailing"}),
+        ("which heist films are in the library", "recommend", {"query": "heist"}),
+        ("👍 heat, the de niro one", "feedback", {"item": 6, "liked": True}),
+    ],
+)
+def test_words_of_the_conversation_and_more_negations(
+    planner: SemanticPlanner, message: str, intent: str, args: dict[str, Any]
+) -> None:
+    plan = planner.plan(message, SessionProfile())
+    assert plan.intent == intent
+    assert args.items() <= plan.tool_calls[0]["args"].items()

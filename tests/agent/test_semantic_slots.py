@@ -54,6 +54,14 @@ def words(text: str) -> list[str]:
         ("nothing live action please", (), ()),
         ("she adores ratatouille but a break from cartoons please, something not animated", (), ("Animation",)),
         ("a good action movie", ("Action",), ()),
+        # a negated kind made of two genres: the one asked for stays, a romcom is ruled out as a romance
+        ("horror please, but not comedy-horror", ("Horror",), ("Comedy",)),
+        ("a funny one without the romcom stuff", ("Comedy",), ("Romance",)),
+        ("no romcoms tonight", (), ("Romance",)),
+        ("no horror or comedy", (), ("Horror", "Comedy")),  # two genres ruled out, not a kind of film
+        # more ways to leave a genre out
+        ("something light, leave out anything that's a war film", (), ("War",)),
+        ("rule out westerns", (), ("Western",)),
     ],
 )
 def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> None:
@@ -186,7 +194,7 @@ def test_the_query_is_what_was_asked_for_or_nothing(text: str, query: str) -> No
 
 @pytest.fixture(scope="module")
 def linker(catalog: Any) -> TitleLinker:
-    return TitleLinker(catalog, plain=lx.PLAIN_WORDS)
+    return TitleLinker(catalog, plain=lx.PLAIN_WORDS, phrases=lx.PLAIN_PHRASES)
 
 
 @pytest.mark.parametrize(
@@ -343,6 +351,18 @@ def test_a_year_in_an_aside_after_a_title_picks_among_remakes_and_is_part_of_the
 def test_the_original_or_the_remake_picks_among_same_titled_films(linker: TitleLinker) -> None:
     assert [m.item_id for m in linker.link("Solaris, the original Soviet one, not the remake")] == [3503]
     assert [m.item_id for m in linker.link("I liked the Solaris remake")] == [5881]
+
+
+def test_a_decade_picks_among_same_titled_films_before_the_remake_word(linker: TitleLinker) -> None:
+    assert [m.item_id for m in linker.link("the italian job, the 60s one, not the 2003 remake")] == [6893]
+    assert [m.item_id for m in linker.link("scarface (the 1930s one)")] == [25788]
+    assert [m.item_id for m in linker.link("Solaris, the 00s version")] == [5881]
+    assert [m.item_id for m in linker.link("Solaris, not the 70s one")] == [5881]  # the best known
+
+
+def test_phrases_of_the_conversation_are_no_titles_unless_capitalised(linker: TitleLinker) -> None:
+    assert linker.link("does a spot on the front page help?") == []
+    assert [m.item_id for m in linker.link("I liked The Front Page")] == [7093]
 
 
 def test_a_title_inside_a_longer_quotation_is_not_quoted_as_a_title(linker: TitleLinker) -> None:
