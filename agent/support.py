@@ -99,7 +99,8 @@ def support_for(
         k=parsed.k,
         target=next(iter(parsed.items()), None) or parsed.focus(),
         reader={c["name"]: dict(c["args"]) for c in reader_calls},
-        cued=frozenset(intent for intent, cues in lx.INTENT_CUES.items() if sl.has_any(parsed.words, cues)),
+        cued=frozenset(intent for intent, cues in lx.INTENT_CUES.items() if sl.has_any(parsed.words, cues))
+        | ({"recommend"} if sl.has_any(parsed.words, lx.FILMS_ASKED_FOR) else set()),
         positions=frozenset(p + 1 for p in parsed.refs.ordinals if p >= 0),
         by_position=bool(parsed.refs.ordinals) and bool(profile.last_items),
         hypothetical=sl.has_any(parsed.words, lx.WHATIF_HYPOTHETICAL),
@@ -118,12 +119,19 @@ def may_chain(support: Support) -> bool:
 
 
 def asked_for(tool: str, support: Support, follow_on: bool) -> bool:
-    """Whether the words ask for ``tool``: a why, a what-if or an effect needs its cue words, or the reader
-    reading the message as one ("whats the reasoning behind mulholland drive"); a follow-up call needs cue words."""
+    """Whether the words ask for ``tool``: its intent's cue words are there, or the reader reads the message as it.
+
+    Without either, a why, a what-if or an effect is not asked for, nor is a follow-up call; any other
+    call is, unless the reader reads the message, by its cue words, as asking for something else: "whats
+    the 3rd one about" after a list asks for a look-up, not a list like it.
+    """
     intent = INTENT_OF_TOOL.get(tool)
-    if intent in support.cued:
+    if intent in support.cued or (not follow_on and tool in support.reader):
         return True
-    return not follow_on and (intent not in CUED or tool in support.reader)
+    if follow_on or intent in CUED:
+        return False
+    read = {INTENT_OF_TOOL.get(t) for t in support.reader}
+    return not (read & support.cued) - {intent}
 
 
 def word_written(word: str, text: str) -> bool:

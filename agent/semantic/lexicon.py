@@ -321,6 +321,13 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                   "another", "do the same", "the same with", "same but", "same again", *LIBRARY_CUES),
 }  # fmt: skip
 CUE_BONUS = 0.08
+# Words that ask for films, beside the recommend cues: not cues for the intent reader (a "why did you recommend
+# X" is no request for a list), but they tell grounding that a list is asked for ("recommend 3 films like it
+# and tell me why the first one is there").
+FILMS_ASKED_FOR: tuple[str, ...] = (
+    "recommend", "recommendation", "recommendations", "suggest", "suggestions", "movies", "films", "flicks",
+    "picks", "recs", "list",
+)  # fmt: skip
 # Phrases of this conversation that overviews seldom use, so the linker reads them as ordinary ("on the front
 # page" is not the film *The Front Page*): the effect questions' phrases of more than one word.
 PLAIN_PHRASES: frozenset[str] = frozenset(cue for cue in INTENT_CUES["effect"] if " " in cue)

@@ -258,6 +258,8 @@ def references(words: Sequence[str]) -> References:
     for i, word in enumerate(words):
         before = words[i - 1] if i else ""
         after = words[i + 1] if i + 1 < len(words) else ""
+        if after == ITEM:  # "the first hunger games" names a film of a series, not a place in the list
+            continue
         if word in lx.ORDINALS and (after in lx.REFERENCE_NOUNS or (before == "the" and word not in ("top",))):
             if word == "first" and re.fullmatch(r"\d+|" + _NUM, after) and after not in lx.REFERENCE_NOUNS:
                 n = lx.NUMBER_WORDS.get(after) or int(after)

@@ -438,3 +438,13 @@ def test_a_what_if_gets_every_film_the_person_named(model: Any) -> None:
     fake.script = [tool_call("simulate_intervention", {"kind": "add", "items": ["Fargo"]}), text("Here it is.")]
     result = make().turn("suppose i had seen heat and fargo, how would my list shift?", session_id="s1")
     assert result.planner == "llm" and result.tool_calls[0]["args"]["items"] == [HEAT, FARGO], result.grounding
+
+
+def test_a_list_where_the_words_ask_for_a_look_up_is_dropped_for_the_readers_plan(model: Any) -> None:
+    fake, make = model
+    agent = make()
+    agent.show_recorded("s1", "Here are some picks: Heat (1995), Fargo (1996), Alien (1979)")
+    fake.script = [tool_call("recommend", {"like": ["Alien"]})]
+    result = agent.turn("whats the 3rd one about", session_id="s1")
+    assert result.planner == "semantic" and tools_of(result) == ["lookup_item"], result.grounding
+    assert result.tool_calls[0]["args"]["item"] == ALIEN

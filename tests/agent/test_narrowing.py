@@ -40,7 +40,8 @@ def grammars(schemas: list[dict[str, Any]], support: Support, follow_on: bool = 
 def test_arguments_nothing_supports_are_left_out_of_the_grammar(schemas: Any, support: Any) -> None:
     narrowed = grammars(schemas, support("films like heat"))
     assert set(narrowed["recommend"]["properties"]) == {"like", "query"}  # no genre, year or count was said
-    assert set(narrowed["lookup_item"]["properties"]) == {"item"}
+    assert narrowed["lookup_item"] is False  # the words ask for a list, which the reader reads them as
+    assert set(grammars(schemas, support("tell me about heat"))["lookup_item"]["properties"]) == {"item"}
     # a why, a what-if and an effect need their cue words, which "films like heat" does not have
     assert narrowed["explain_recommendation"] is False
     assert narrowed["simulate_intervention"] is False
@@ -76,3 +77,12 @@ def test_the_prompt_is_the_same_whatever_the_narrowing(schemas: Any, support: An
     narrowed = narrowed_tools(schemas, support("films like heat"))
     assert render_prompt(messages, narrowed) == render_prompt(messages, schemas)
     assert GRAMMAR_KEY not in render_prompt(messages, narrowed)
+
+
+def test_a_list_is_not_offered_where_the_words_ask_for_something_else(schemas: Any, support: Any) -> None:
+    shown = SessionProfile(last_items=[6, 608, 1214], last_intent="recommend")  # Heat, Fargo, Alien
+    about = grammars(schemas, support("whats the 3rd one about", shown))
+    assert about["lookup_item"] is not False
+    assert about["recommend"] is False and about["search_items"] is False
+    asked = grammars(schemas, support("something like the 3rd one", shown))
+    assert asked["recommend"] is not False

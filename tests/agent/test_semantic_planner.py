@@ -373,3 +373,10 @@ def test_words_of_the_conversation_and_more_negations(
     plan = planner.plan(message, SessionProfile())
     assert plan.intent == intent
     assert args.items() <= plan.tool_calls[0]["args"].items()
+
+
+def test_an_ordinal_before_a_title_names_a_film_of_a_series_not_a_place_in_the_list(planner: SemanticPlanner) -> None:
+    profile = SessionProfile(last_items=[HEAT, MATRIX], last_intent="recommend")
+    plan = planner.plan("what if i hadn't seen the first toy story", profile)
+    assert plan.tool_calls[0]["args"]["items"] == [TOY_STORY]
+    assert planner.plan("why the first one?", profile).tool_calls[0]["args"]["item"] == HEAT
