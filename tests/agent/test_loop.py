@@ -414,10 +414,16 @@ def test_a_server_building_its_grammar_from_the_schemas_is_sent_them_narrowed(
         assert result.planner == "llm" and result.tool_calls[0]["args"]["like"] == [HEAT]
 
 
-def test_a_why_the_reader_reads_without_a_why_word_is_kept(model: Any) -> None:
-    fake, make = model
+def after_a_list(make: Callable[..., Agent]) -> Agent:
+    """An agent whose session "s1" was last shown Heat, Fargo and Alien, in that order."""
     agent = make()
     agent.show_recorded("s1", "Here are some picks: Heat (1995), Fargo (1996), Alien (1979)")
+    return agent
+
+
+def test_a_why_the_reader_reads_without_a_why_word_is_kept(model: Any) -> None:
+    fake, make = model
+    agent = after_a_list(make)
     fake.script = [tool_call("explain_recommendation", {"item": "Fargo"}), text("Here is the reasoning.")]
     result = agent.turn("what's the reasoning behind fargo?", session_id="s1")
     assert result.planner == "llm" and result.intent == "explain", result.grounding
@@ -426,8 +432,7 @@ def test_a_why_the_reader_reads_without_a_why_word_is_kept(model: Any) -> None:
 
 def test_a_position_in_the_list_is_counted_by_the_reader(model: Any) -> None:
     fake, make = model
-    agent = make()
-    agent.show_recorded("s1", "Here are some picks: Heat (1995), Fargo (1996), Alien (1979)")
+    agent = after_a_list(make)
     fake.script = [tool_call("explain_recommendation", {"item": "Heat"}), text("Here is why.")]
     result = agent.turn("why's the last one there?", session_id="s1")
     assert result.planner == "llm" and result.tool_calls[0]["args"]["item"] == ALIEN, result.grounding
@@ -442,8 +447,7 @@ def test_a_what_if_gets_every_film_the_person_named(model: Any) -> None:
 
 def test_a_list_where_the_words_ask_for_a_look_up_is_dropped_for_the_readers_plan(model: Any) -> None:
     fake, make = model
-    agent = make()
-    agent.show_recorded("s1", "Here are some picks: Heat (1995), Fargo (1996), Alien (1979)")
+    agent = after_a_list(make)
     fake.script = [tool_call("recommend", {"like": ["Alien"]})]
     result = agent.turn("whats the 3rd one about", session_id="s1")
     assert result.planner == "semantic" and tools_of(result) == ["lookup_item"], result.grounding
