@@ -2,7 +2,8 @@
 
 Grounding (:mod:`whyrec.agent.grounding`) drops every argument that nothing the person said supports,
 whatever its value: a genre never named, a year bound never given, a count never asked for, an
-estimator never named; and a why, what-if or effect call the words do not ask for. A 1.5B model
+estimator never named; and a call the words do not ask for (a why, what-if or effect without its
+cue, a list where the words ask for a look-up: :func:`whyrec.agent.support.asked_for`). A 1.5B model
 writes them all the same (the schema's first five genres in its own order, ``"k": 1``, years
 1900-2023), at about 60 ms a token on a CPU, and grounding then throws them away.
 
