@@ -186,6 +186,8 @@ class Grounder:
             if key in READER_WINS and have is not None and have != want:
                 args[key] = want
                 changes.append(f"{key} {have!r} -> {want!r} (as the person put it)")
+            elif key == "items" and args.get("kind") not in ("remove", "add"):
+                continue  # a what-if about a genre takes no films
             elif key in ("like", "items") and isinstance(have, list):
                 # the films the person named, where the model named some of them ("the lotr trilogy" as its first)
                 named = {film_id(ref) for ref in have}
@@ -193,8 +195,6 @@ class Grounder:
                 if added and named <= set(want):
                     args[key] = list(want)
                     changes.append(f"{key} {have!r} -> {want!r} (the films the person named)")
-            elif key == "items" and args.get("kind") not in ("remove", "add"):
-                continue  # a what-if about a genre takes no films
             elif key in ("genres_include", "genres_exclude"):
                 other = "genres_exclude" if key == "genres_include" else "genres_include"
                 flipped = [g for g in want if g in (args.get(other) or [])]

@@ -43,7 +43,7 @@ from whyrec.catalog.title_keys import (
     title_numbers,
 )
 from whyrec.catalog.titles import normalize, parse_title
-from whyrec.catalog.tokens import YEAR, Token, aside_end, aside_year, inside_word, tokenize
+from whyrec.catalog.tokens import YEAR, Token, aside_end, aside_year, decade_of, inside_word, tokenize
 
 FUZZY_WORD = 78  # word-level similarity to propose a title word for a typo
 FUZZY_TITLE = 88  # span-level similarity to accept a title
@@ -66,7 +66,6 @@ _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]+")
 ORIGINAL = frozenset({"original", "originals"})  # which of same-titled films a message means
 REMAKE = frozenset({"remake", "remade", "reboot"})
 SEQUEL = frozenset({"sequel"})  # "the blade runner sequel" is the later of its films
-DECADE = re.compile(r"(?:(19|20)(\d)|(\d))0s")  # "70s", "1970s": "the wicker man, the 70s one"
 EDITION_NOUNS = frozenset({"one", "version", "film", "movie"})
 # After a title, these name its whole series ("the lotr trilogy") or the films after the first ("matrix sequels");
 # "movies" and "films" do when "all" or "both" comes before ("all the harry potter movies"), not in "batman movies".
@@ -112,16 +111,6 @@ def word_usage(texts: Iterable[str]) -> dict[str, int]:
     for text in texts:
         counts.update(set(_LOWER_WORD.findall(str(text))))
     return dict(counts)
-
-
-def decade_of(word: str) -> int | None:
-    """The decade a word names: "70s" and "1970s" are 1970, "00s" and "10s" 2000 and 2010; else None."""
-    if not (match := DECADE.fullmatch(word)):
-        return None
-    century, digit = match.group(1), match.group(2) or match.group(3)
-    if century is None:
-        century = "20" if digit in "01" else "19"
-    return int(century + digit + "0")
 
 
 class TitleLinker:

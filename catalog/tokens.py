@@ -14,6 +14,20 @@ from whyrec.catalog.titles import normalize
 
 _TOKEN = re.compile(r"\S+")
 YEAR = re.compile(r"^(18[89]\d|19\d\d|20[0-3]\d)$")
+DECADE = re.compile(r"(\d0|1[89]\d0|20[0-3]0)s")  # "70s", "1970s"
+
+
+def decade_start(digits: int) -> int:
+    """The first year of a decade written as "70" or "1970": two digits up to 30 are this century's ("20s")."""
+    return digits if digits >= 100 else (2000 + digits if digits <= 30 else 1900 + digits)
+
+
+def decade_of(word: str) -> int | None:
+    """The first year of the decade a word names ("70s" and "1970s" are 1970, "10s" 2010); else None."""
+    match = DECADE.fullmatch(word)
+    return decade_start(int(match.group(1))) if match else None
+
+
 ASIDE_WORDS = 4  # how far into a bracketed aside after a title its year is looked for
 ASIDE_MAX = 16  # the longest aside read as describing the title before it ("(the clooney one, not the ...)")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from whyrec.agent.semantic import lexicon as lx
+from whyrec.catalog.tokens import decade_start
 
 ITEM = "<item>"
 MAX_K = 50
@@ -134,11 +135,7 @@ class Years:
 
 
 def _decade(part: str | None, digits: str | None, word: str | None) -> tuple[int, int]:
-    if word:
-        start = lx.DECADE_WORDS[word]
-    else:
-        value = int(digits or "0")
-        start = value if value >= 100 else (2000 + value if value <= 30 else 1900 + value)
+    start = lx.DECADE_WORDS[word] if word else decade_start(int(digits or "0"))
     lo, hi = lx.DECADE_PARTS.get(part or "", (0, 9))
     return start + lo, start + hi
 
