@@ -121,6 +121,8 @@ YEAR_BOUNDS: dict[str, tuple[str, int]] = {
     "before": ("max", -1), "until": ("max", 0), "till": ("max", 0), "up to": ("max", 0), "older than": ("max", -1),
     "earlier than": ("max", -1), "pre": ("max", -1), "prior to": ("max", -1), "by": ("max", 0),
 }  # fmt: skip
+# Before a year, these ask for it even when it is written in brackets ("a comedy from (2010)").
+YEAR_PREPOSITIONS = frozenset({"from", "in", "since", "after", "before", "until", "till", "than", "to", "pre", "post"})
 # After a year: "1995 onwards" is a lower bound, "1980 or earlier" an upper one.
 YEAR_SUFFIXES: dict[str, str] = {
     "on": "min", "onwards": "min", "onward": "min", "and later": "min", "or later": "min", "and after": "min",

@@ -86,6 +86,15 @@ def focus_of(p: SessionProfile) -> int | None:
     return p.last_items[0] if p.last_items else p.last_explained
 
 
+def _labels_a_film(tokens: list[Token], at: int) -> bool:
+    """A year alone in brackets labels the film before it ("What about Jigsaw (2017)?", the way people
+    and film sites write titles), even one the catalog lacks: it is no year the person asks for
+    (unless a word asks for one: "a comedy from (2010)")."""
+    token, before = tokens[at], tokens[at - 1].text if at else ""
+    bracketed = token.opens_aside and token.closes_aside and before not in lx.YEAR_PREPOSITIONS
+    return bracketed and re.fullmatch(r"1[89]\d\d|20[0-3]\d", token.text) is not None
+
+
 def _call(name: str, n: int, **args: Any) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"semantic-{n}-{name}"}
 
@@ -134,7 +143,7 @@ class SemanticPlanner:
         words: list[str] = []
         sentences: list[int] = []  # where each sentence starts in ``words``
         for i, token in enumerate(tokens):
-            if i in described:
+            if i in described or _labels_a_film(tokens, i):
                 continue
             if token.opens_sentence:
                 sentences.append(len(words))

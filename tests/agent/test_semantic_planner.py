@@ -199,6 +199,14 @@ def test_same_again_keeps_the_last_genres_and_changes_the_years(planner: Semanti
     assert (args["genres_include"], args["genres_exclude"], args["year_min"]) == (["Sci-Fi"], ["Action"], 2011)
 
 
+@pytest.mark.parametrize("message", ["for kids but not boring like Trolls (2016)", "anything like Zootopia (2016)?"])
+def test_a_year_alone_in_brackets_labels_a_film_not_a_year_asked_for(planner: SemanticPlanner, message: str) -> None:
+    args = planner.plan(message, SessionProfile()).tool_calls[0]["args"]
+    assert (args["year_min"], args["year_max"]) == (None, None)
+    asked = planner.plan("a comedy from (2010)", SessionProfile()).tool_calls[0]["args"]
+    assert (asked["year_min"], asked["year_max"]) == (2010, 2010)
+
+
 def test_making_the_last_list_newer_refines_its_request_and_more_like_them_seeds_one(planner: SemanticPlanner) -> None:
     last = {"query": None, "like": [], "k": 10, "genres_include": ["Action"], "genres_exclude": []}
     profile = SessionProfile(last_items=[MATRIX, PULP, HEAT], last_intent="recommend", last_request=last)
