@@ -15,7 +15,8 @@ of watching or recommending ("watched room", "why did you recommend spotlight"),
 title counts too when it is not an everyday word of the language: the verb's object is a film. An
 everyday one ("finished her", "recommend big") counts there only when asked for with ``objects``: when
 a model has already named that film, the naming is the second piece of evidence ("loved it" alone is
-never *It*).
+never *It*). So is a film written beside it: "zodiac n prisoners", "eternal sunshine or her."
+(:mod:`whyrec.catalog.coordination`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from whyrec.catalog.coordination import LIST_TAILS, at_clause_edge, joined_spans
 from whyrec.catalog.errors import TitleError
 from whyrec.catalog.model import Catalog
 from whyrec.catalog.title_keys import (
@@ -174,9 +176,46 @@ class TitleLinker:
             for i in range(mention.first_token, mention.last_token):
                 taken[i] = True
             chosen.append(mention)
+        chosen += self._coordinated(chosen, tokens, taken, message)
         # an aside that is part of a mention holds no film of its own: "solaris (2002, the clooney one in space)"
         chosen = [m for m in chosen if not any(o.first_token < m.first_token < o.last_token for o in chosen)]
         return self._whole_series(self._series_then_film(sorted(chosen, key=lambda m: m.start), words), tokens)
+
+    def _coordinated(
+        self, chosen: list[Mention], tokens: list[Token], taken: list[bool], message: str
+    ) -> list[Mention]:
+        """Films written side by side with those found ("zodiac n prisoners": :mod:`whyrec.catalog.coordination`),
+        and with those in turn ("heat, ronin and collateral")."""
+        found: list[Mention] = []
+        queue = list(chosen)
+        while queue:
+            m = queue.pop(0)
+            for first, last in joined_spans(tokens, m.first_token, m.last_token, message, MAX_SPAN):
+                entries = self.keys.get(" ".join(t.text for t in tokens[first:last]))
+                if not entries or any(taken[first:last]) or not self._joinable(tokens, first, last, entries, m):
+                    continue
+                mention = self._resolve(tokens, first, last, entries, 100.0, message)
+                if mention is not None:
+                    for i in range(mention.first_token, mention.last_token):
+                        taken[i] = True
+                    found.append(mention)
+                    queue.append(mention)
+                    break
+        return found
+
+    def _joinable(
+        self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]], by: Mention
+    ) -> bool:
+        """Whether a span coordinated with the mention ``by`` is a film: not a number, not a list's tail ("and
+        more"), an everyday word only at its clause's edge, an ordinary one only if rated by a few."""
+        span = [t.text for t in tokens[first:last]]
+        if all(w.isdigit() for w in span) or (len(span) == 1 and span[0] in LIST_TAILS):
+            return False
+        ratings = max(self.popularity[i] for i, _ in entries)
+        if all(w in self.plain or w.isdigit() for w in span):
+            return ratings >= OBJECT_POPULAR and at_clause_edge(tokens, first, last, after=first >= by.last_token)
+        ordinary = len(span) == 1 and self.usage.get(span[0], 0) >= ORDINARY
+        return ratings >= OBJECT_POPULAR or not ordinary
 
     def _series_then_film(self, mentions: list[Mention], words: list[str]) -> list[Mention]:
         """ "lotr return of the king" is one film: a series name right before one of its films' own

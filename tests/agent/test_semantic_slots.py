@@ -348,6 +348,27 @@ def test_a_year_in_an_aside_after_a_title_picks_among_remakes_and_is_part_of_the
     assert [m.item_id for m in linker.link("the thing (2011) was weak")] == [90345]
 
 
+@pytest.mark.parametrize(
+    ("message", "films"),
+    [
+        ("need smth like zodiac n prisoners. no horror", [51540, 104879]),  # an ordinary word
+        ("think arrival / ex machina", [164179, 115713]),  # before the film found
+        ("similar to seven samurai & yojimbo plz", [2019, 3030]),  # too rarely rated to count alone
+        ("like eternal sunshine or her. no comedies", [7361, 106920]),  # an everyday word ending its clause
+        ("like heat, ronin and collateral", [6, 2278, 8798]),  # a chain
+    ],
+)
+def test_a_lower_case_title_written_beside_a_film_is_one(linker: TitleLinker, message: str, films: list[int]) -> None:
+    assert [m.item_id for m in linker.link(message)] == films
+
+
+@pytest.mark.parametrize("message", ["i liked heat and her sister loved it", "heat and more", "heat or something"])
+def test_an_everyday_word_beside_a_film_inside_a_clause_or_closing_a_list_is_no_film(
+    linker: TitleLinker, message: str
+) -> None:
+    assert [m.item_id for m in linker.link(message)] == [6]
+
+
 def test_the_original_or_the_remake_picks_among_same_titled_films(linker: TitleLinker) -> None:
     assert [m.item_id for m in linker.link("Solaris, the original Soviet one, not the remake")] == [3503]
     assert [m.item_id for m in linker.link("I liked the Solaris remake")] == [5881]
