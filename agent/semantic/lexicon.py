@@ -254,7 +254,7 @@ QUERY_FILLER: frozenset[str] = _words(
     database title titles rec recs fave faves fav favs wanna gonna browse browsing genuinely honestly seriously
     literally basically totally ever made next tho though thing vibe vibes version versions remake remakes original
     originals sequel sequels trilogy whole entire weekend he she his him they their there your yours redo decade
-    library collection forget"""
+    library collection forget ur say"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action
@@ -288,7 +288,10 @@ WHATIF_HYPOTHETICAL: tuple[str, ...] = (
     "pretend i", "suppose i", "supposing i", "imagine i", "what if i", "hypothetically", "if i had", "if i hadn t",
     "if i hadnt", "if i d never", "if i never", "had i", "say i had", "what if id", "if i d watched", "if id watched",
     "if i d seen", "if id seen", "if i d loved", "if id loved", "if i d liked", "if id liked", "if i d enjoyed",
+    "let s say i", "lets say i",
 )  # fmt: skip
+# The same, only where the message opens with them ("say i binged westerns"; not "what would you say i ...").
+WHATIF_OPENERS: tuple[str, ...] = ("say i", "say id", "say i d")
 
 # Right after whyrec noted a liked film it offers to recommend from the likes; a bare "yes" accepts.
 # Like FILLER_PHRASES, these are never part of a query.

@@ -316,12 +316,22 @@ def test_nothing_to_act_on_gives_a_note_not_a_guess(planner: SemanticPlanner) ->
 
 
 @pytest.mark.parametrize(
-    "message", ["which heist movies do you have", "have you got shark films? just list them", "list every western"]
-)
+    "message",
+    ["which heist movies do you have", "have you got shark films? just list them", "list every western",
+     "is there anything in ur database with a heist? just list em"],
+)  # fmt: skip
 def test_asking_what_the_catalog_has_is_a_search(planner: SemanticPlanner, message: str) -> None:
     calls = planner.plan(message, SessionProfile()).tool_calls
     assert [c["name"] for c in calls] == ["search_items"]
     assert calls[0]["args"]["query"] in ("heist", "shark", "")  # the topic alone, not "which" or "list"
+
+
+def test_a_message_opening_with_say_i_is_a_what_if_and_a_say_i_inside_it_is_not(planner: SemanticPlanner) -> None:
+    plan = planner.plan("say i binged a ton more westerns, what would you suggest then", SessionProfile())
+    assert plan.tool_calls[0]["name"] == "simulate_intervention"
+    assert plan.tool_calls[0]["args"] | {"k": 10} == {"kind": "more_genre", "genre": "Western", "k": 10}
+    asked = planner.plan("what would you say i should watch, maybe a comedy", SessionProfile()).tool_calls[0]
+    assert (asked["name"], asked["args"]["genres_include"], asked["args"]["query"]) == ("recommend", ["Comedy"], None)
 
 
 def test_a_hash_number_is_a_place_in_the_last_list(planner: SemanticPlanner) -> None:
