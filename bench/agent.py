@@ -17,7 +17,8 @@ deterministic planner, and so was ``heldout9``, written blind after that, after 
 (2026-12-07) chose the model again, and so was ``heldout10``, written blind the same way after that,
 after its first run (2026-12-07) chose the model too, and so was ``heldout11``, written blind the same way
 after that, after its first run (2026-12-07) chose the deterministic planner, and so was ``heldout12``,
-written blind the same way after that. The next comparison needs a set written blind after it.
+written blind the same way after that, after its first run (2026-12-07) chose the deterministic planner
+again. The next comparison needs a set written blind after it.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout9": ("heldout9.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout10": ("heldout10.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout11": ("heldout11.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout12": ("heldout12.jsonl", "written blind after heldout11 was looked at; not looked at before its first run"),
+    "heldout12": ("heldout12.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
 }
 BLIND = "heldout12"
 GOALS = {
