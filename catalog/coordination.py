@@ -45,6 +45,7 @@ def at_clause_edge(tokens: list[Token], first: int, last: int, after: bool) -> b
 
 
 def _separated(message: str, start: int, end: int, coordinated: bool) -> bool:
-    """Whether the text from the end of one title's word to the start of the next holds a separator ("heat,
-    ronin", "arrival / ex machina") or, ``coordinated``, a coordinator's token ("zodiac n prisoners")."""
+    """Whether the text from one title's last word to the next title's first (both included, as a word's own
+    punctuation stays with it: "heat," then "ronin") holds a separator ("arrival / ex machina"), or,
+    ``coordinated``, a coordinator's token stands between them ("zodiac n prisoners")."""
     return coordinated or SEPARATOR.search(message[start:end]) is not None

@@ -190,9 +190,13 @@ class TitleLinker:
         queue = list(chosen)
         while queue:
             m = queue.pop(0)
+            joined: set[bool] = set()  # the sides (after it: True) where a film was found, one each
             for first, last in joined_spans(tokens, m.first_token, m.last_token, message, MAX_SPAN):
                 entries = self.keys.get(" ".join(t.text for t in tokens[first:last]))
-                if not entries or any(taken[first:last]) or not self._joinable(tokens, first, last, entries, m):
+                after = first >= m.last_token
+                if after in joined or not entries or any(taken[first:last]):
+                    continue
+                if not self._joinable(tokens, first, last, entries, m):
                     continue
                 mention = self._resolve(tokens, first, last, entries, 100.0, message)
                 if mention is not None:
@@ -200,7 +204,7 @@ class TitleLinker:
                         taken[i] = True
                     found.append(mention)
                     queue.append(mention)
-                    break
+                    joined.add(after)
         return found
 
     def _joinable(

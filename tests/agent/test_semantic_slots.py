@@ -356,6 +356,7 @@ def test_a_year_in_an_aside_after_a_title_picks_among_remakes_and_is_part_of_the
         ("similar to seven samurai & yojimbo plz", [2019, 3030]),  # too rarely rated to count alone
         ("like eternal sunshine or her. no comedies", [7361, 106920]),  # an everyday word ending its clause
         ("like heat, ronin and collateral", [6, 2278, 8798]),  # a chain
+        ("up and wall-e and prisoners were great", [68954, 60069, 104879]),  # on both sides of a film found
     ],
 )
 def test_a_lower_case_title_written_beside_a_film_is_one(linker: TitleLinker, message: str, films: list[int]) -> None:
