@@ -41,6 +41,8 @@ COMPLETED = ("like", "items", "genres_include", "genres_exclude", "year_min", "y
 # A personal recommendation and a catalog search are one intent; the reader tells them apart by the
 # words ("search", "list", "find") and a small model does not.
 SAME_INTENT = {"search_items": "recommend", "recommend": "search_items"}
+# Calls a small model makes about a film where the person asks why it was recommended (the reader reads that).
+WHY_INSTEAD = ("lookup_item", "recommend", "simulate_intervention")
 
 
 @dataclass
@@ -74,6 +76,12 @@ class Grounder:
                 # "what if I had watched it, what would you recommend then?" asks how the list would change
                 out.changes.append("recommend: called as simulate_intervention (a what-if about their own history)")
                 name, call = "simulate_intervention", {**call, "name": "simulate_intervention", "args": dict(what_if)}
+            explain = support.reader.get("explain_recommendation")
+            if not made and n == 0 and explain and explain.get("item") in self._films_of(name, call, support):
+                # "how did howls moving castle end up on my list?", "whats the reason you'd recommend inception":
+                # a why with no "why"; a small model looks the film up, lists more like it or removes it instead
+                out.changes.append(f"{name}: called as explain_recommendation (the person asks why that film is there)")
+                name, call = "explain_recommendation", {**call, "name": "explain_recommendation", "args": dict(explain)}
             if any(name == m["name"] and call["args"] == m["args"] for m in made):
                 out.changes.append(f"{name}: dropped (the same call already ran this turn)")
                 continue
@@ -136,6 +144,15 @@ class Grounder:
             else:
                 args[key] = kept[0] if kept else support.target
         return args, changes
+
+    def _films_of(self, name: str, call: dict[str, Any], support: Support) -> set[int]:
+        """The films a look-up, a what-if or a list names, a list only where the person asked for no films
+        ("recommend 3 films like heat and tell me why the first one is there" wants the list)."""
+        if name not in WHY_INSTEAD or (name == "recommend" and support.plural):
+            return set()
+        args = call.get("args") or {}
+        refs = [args.get("item"), *(args.get("like") or []), *(args.get("items") or [])]
+        return {i for ref in refs if ref is not None and (i := self._film_id(ref)) is not None}
 
     def _film_id(self, ref: Any) -> int | None:
         """The film a model's reference names, if it names one for sure (an id, or a title that is not ambiguous)."""

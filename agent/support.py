@@ -65,6 +65,7 @@ class Support:
     positions: frozenset[int]  # list positions the message names ("the first one" is 1)
     by_position: bool = False  # the message points into the last list ("the last one", "the 3rd one")
     hypothetical: bool = False  # about the person's own history: "what if I had watched it", "pretend I liked X"
+    plural: bool = False  # asks for films by number or in the plural: "recommend 3 films like it"
 
 
 def support_for(
@@ -104,6 +105,7 @@ def support_for(
         positions=frozenset(p + 1 for p in parsed.refs.ordinals if p >= 0),
         by_position=bool(parsed.refs.ordinals) and bool(profile.last_items),
         hypothetical=sl.has_any(parsed.words, lx.WHATIF_HYPOTHETICAL),
+        plural=parsed.k is not None or sl.has_any(parsed.words, lx.FILMS_PLURAL),
     )
 
 

@@ -333,6 +333,10 @@ FILMS_ASKED_FOR: tuple[str, ...] = (
     "recommend", "recommendation", "recommendations", "suggest", "suggestions", "movies", "films", "flicks",
     "picks", "recs", "list",
 )  # fmt: skip
+# Of those, the ones that ask for several films: "recommend 3 films like it and tell me why" wants a list too.
+FILMS_PLURAL: tuple[str, ...] = (
+    "movies", "films", "flicks", "picks", "recs", "suggestions", "recommendations", "others",
+)  # fmt: skip
 # Phrases of this conversation that overviews seldom use, so the linker reads them as ordinary ("on the front
 # page" is not the film *The Front Page*): the effect questions' phrases of more than one word.
 PLAIN_PHRASES: frozenset[str] = frozenset(cue for cue in INTENT_CUES["effect"] if " " in cue)

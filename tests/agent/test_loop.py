@@ -150,6 +150,27 @@ def test_a_why_written_as_y_keeps_the_models_explanation(model: Any) -> None:
 
 
 @pytest.mark.parametrize(
+    ("message", "call"),
+    [
+        ("how did heat end up on my list??", tool_call("lookup_item", {"item": "Heat"})),
+        ("whats the reason you'd recommend heat to me", tool_call("recommend", {"like": ["Heat"]})),
+        (
+            "what in my history made you suggest heat",
+            tool_call("simulate_intervention", {"kind": "remove", "items": [HEAT]}),
+        ),
+    ],
+)
+def test_a_why_without_why_answered_about_the_same_film_is_explained(model: Any, message: str, call: Any) -> None:
+    fake, make = model
+    fake.script = [call, text("Here is why.")]
+    result = make().turn(message, session_id="s1", user_id=1)
+    assert tools_of(result) == ["explain_recommendation"] and result.tool_calls[0]["args"]["item"] == HEAT
+    assert any("called as explain_recommendation" in change for change in result.grounding)
+    fake.script = [tool_call("lookup_item", {"item": "Heat"}), text("Here it is.")]
+    assert tools_of(make().turn("what is heat about?", session_id="s2", user_id=1)) == ["lookup_item"]
+
+
+@pytest.mark.parametrize(
     ("message", "kept"),
     [
         ("just finished her, the one with joaquin phoenix. more like that pls", True),  # a film verb takes it
