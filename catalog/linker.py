@@ -196,7 +196,7 @@ class TitleLinker:
                 after = first >= m.last_token
                 if after in joined or not entries or any(taken[first:last]):
                     continue
-                if not self._joinable(tokens, first, last, entries, m):
+                if not self._joinable(tokens, first, last, entries, after):
                     continue
                 mention = self._resolve(tokens, first, last, entries, 100.0, message)
                 if mention is not None:
@@ -208,16 +208,17 @@ class TitleLinker:
         return found
 
     def _joinable(
-        self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]], by: Mention
+        self, tokens: list[Token], first: int, last: int, entries: list[tuple[int, int]], after: bool
     ) -> bool:
-        """Whether a span coordinated with the mention ``by`` is a film: not a number, not a list's tail ("and
-        more"), an everyday word only at its clause's edge, an ordinary one only if rated by a few."""
+        """Whether a span coordinated with a film (written ``after`` it, or before) is a film too: not a number,
+        not a list's tail ("and more"), an everyday word only at its clause's edge, an ordinary one only if
+        rated by a few."""
         span = [t.text for t in tokens[first:last]]
         if all(w.isdigit() for w in span) or (len(span) == 1 and span[0] in LIST_TAILS):
             return False
         ratings = max(self.popularity[i] for i, _ in entries)
         if all(w in self.plain or w.isdigit() for w in span):
-            return ratings >= OBJECT_POPULAR and at_clause_edge(tokens, first, last, after=first >= by.last_token)
+            return ratings >= OBJECT_POPULAR and at_clause_edge(tokens, first, last, after=after)
         ordinary = len(span) == 1 and self.usage.get(span[0], 0) >= ORDINARY
         return ratings >= OBJECT_POPULAR or not ordinary
 

@@ -25,7 +25,7 @@ from whyrec.catalog.embed import Embedder
 from whyrec.catalog.linker import Mention, TitleLinker
 from whyrec.catalog.model import Catalog
 from whyrec.catalog.titles import normalize
-from whyrec.catalog.tokens import Token, aside_end, tokenize
+from whyrec.catalog.tokens import YEAR, Token, aside_end, tokenize
 
 DEFAULT_K = 10
 NAMES_A_FILM = ("explain", "what_if", "item_info", "feedback")  # intents whose call needs an item
@@ -92,7 +92,7 @@ def _labels_a_film(tokens: list[Token], at: int) -> bool:
     (unless a word asks for one: "a comedy from (2010)")."""
     token, before = tokens[at], tokens[at - 1].text if at else ""
     bracketed = token.opens_aside and token.closes_aside and before not in lx.YEAR_PREPOSITIONS
-    return bracketed and re.fullmatch(r"1[89]\d\d|20[0-3]\d", token.text) is not None
+    return bracketed and YEAR.match(token.text) is not None
 
 
 def _call(name: str, n: int, **args: Any) -> dict[str, Any]:
