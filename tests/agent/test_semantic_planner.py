@@ -29,6 +29,7 @@ HELDOUT9 = CASES.with_name("heldout9.jsonl")  # a ninth, written blind after the
 HELDOUT10 = CASES.with_name("heldout10.jsonl")  # a tenth, written blind after the ninth was looked at
 HELDOUT11 = CASES.with_name("heldout11.jsonl")  # an eleventh, written blind after the tenth was looked at
 HELDOUT12 = CASES.with_name("heldout12.jsonl")  # a twelfth, written blind after the eleventh was looked at
+HELDOUT13 = CASES.with_name("heldout13.jsonl")  # a thirteenth, written blind after the twelfth was looked at
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
@@ -52,7 +53,20 @@ def test_labeled_set_is_large_varied_and_apart_from_the_exemplars() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [HELDOUT, HELDOUT2, HELDOUT3, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11, HELDOUT12],
+    [
+        HELDOUT,
+        HELDOUT2,
+        HELDOUT3,
+        HELDOUT5,
+        HELDOUT6,
+        HELDOUT7,
+        HELDOUT8,
+        HELDOUT9,
+        HELDOUT10,
+        HELDOUT11,
+        HELDOUT12,
+        HELDOUT13,
+    ],
 )
 def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path: Path) -> None:
     heldout = load_cases(path)
@@ -79,6 +93,7 @@ def test_no_exemplar_repeats_a_message_of_any_set() -> None:
         HELDOUT10,
         HELDOUT11,
         HELDOUT12,
+        HELDOUT13,
     ):
         for case in load_cases(path):
             said = [case.message, *(t.content for t in case.history if t.role == "user")]
