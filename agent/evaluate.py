@@ -111,6 +111,7 @@ def score_case(
             genres_exclude=tuple(e.constraints.get("genres_exclude", ())),
             year_min=e.constraints.get("year_min"),
             year_max=e.constraints.get("year_max"),
+            genres_any=tuple(e.constraints.get("genres_any", ())),
         )
         checked = len(items)
         satisfied = sum(wanted.admits(catalog.item(i)) for i in items)

@@ -37,7 +37,18 @@ FILM_ARGS = ("like", "items", "item")
 REQUIRED_FILM = {"explain_recommendation": "item", "lookup_item": "item", "record_feedback": "item"}
 GENRE_KINDS = ("more_genre", "exclude_genre")  # what-ifs about a genre rather than films
 READER_WINS = ("year_min", "year_max", "k", "question")  # slots the reader resolves exactly when it finds them
-COMPLETED = ("like", "items", "genres_include", "genres_exclude", "year_min", "year_max", "k", "genre", "question")
+COMPLETED = (
+    "like",
+    "items",
+    "genres_include",
+    "genres_exclude",
+    "genres_any",
+    "year_min",
+    "year_max",
+    "k",
+    "genre",
+    "question",
+)
 # A personal recommendation and a catalog search are one intent; the reader tells them apart by the
 # words ("search", "list", "find") and a small model does not.
 SAME_INTENT = {"search_items": "recommend", "recommend": "search_items"}
@@ -110,7 +121,7 @@ class Grounder:
         def drop(key: str, why: str) -> None:
             changes.append(f"dropped {key}={args.pop(key)!r} ({why})")
 
-        for key in ("genres_include", "genres_exclude"):
+        for key in ("genres_include", "genres_exclude", "genres_any"):
             if args.get(key):
                 kept = [g for g in args[key] if genre_named(str(g), support)]
                 if len(kept) < len(args[key]):
@@ -130,7 +141,8 @@ class Grounder:
         if args.get("method") and not method_written(support):
             drop("method", "no estimator was asked for")
         if args.get("query"):
-            args["query"] = self._query(str(args["query"]), args.get("genres_include") or [], support, changes)
+            genres = [*(args.get("genres_include") or []), *(args.get("genres_any") or [])]
+            args["query"] = self._query(str(args["query"]), genres, support, changes)
         for key in FILM_ARGS:
             if key not in args:
                 continue
@@ -212,6 +224,15 @@ class Grounder:
                 if added and named <= set(want):
                     args[key] = list(want)
                     changes.append(f"{key} {have!r} -> {want!r} (the films the person named)")
+            elif key == "genres_any":  # "a comedy or a thriller": a small model asks for both at once
+                moved = [g for g in want if g in (args.get("genres_include") or [])]
+                if moved:
+                    args["genres_include"] = [g for g in args["genres_include"] if g not in moved]
+                    changes.append(f"moved {moved!r} from genres_include to genres_any (alternatives, as put)")
+                added = [g for g in want if g not in (have or []) and g not in (args.get("genres_exclude") or [])]
+                if added:
+                    args[key] = [*(have or []), *added]
+                    changes.append(f"added {key}={added!r} (the person asked for one of them)")
             elif key in ("genres_include", "genres_exclude"):
                 other = "genres_exclude" if key == "genres_include" else "genres_include"
                 flipped = [g for g in want if g in (args.get(other) or [])]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from whyrec.agent.outcomes import ToolOutcome
 from whyrec.agent.state import SessionProfile
 
-CONSTRAINT_FIELDS = ("genres_include", "genres_exclude", "year_min", "year_max")
+CONSTRAINT_FIELDS = ("genres_include", "genres_exclude", "genres_any", "year_min", "year_max")
 TOPIC_TURNS = 5  # turns, the new message included, that make the topic (on ReDial's training dialogues 5 beat 2-3)
 
 
@@ -47,7 +47,8 @@ def remember(profile: SessionProfile, intent: str, outcomes: list[ToolOutcome]) 
         if o.name == "recommend":
             p.last_request = dict(o.args)
             p.last_topic = out.get("topic")
-            p.genres_asked = list(dict.fromkeys([*p.genres_asked, *o.args.get("genres_include", [])]))
+            asked = [*o.args.get("genres_include", []), *o.args.get("genres_any", [])]
+            p.genres_asked = list(dict.fromkeys([*p.genres_asked, *asked]))
             for name in CONSTRAINT_FIELDS:
                 default: list[str] | None = [] if name.startswith("genres") else None
                 setattr(p, name, o.args.get(name, default))

@@ -26,7 +26,7 @@ from whyrec.agent.llm import GRAMMAR_KEY
 from whyrec.agent.support import Support, asked_for, genre_named, method_written, year_said
 from whyrec.tools.items import MOVIELENS_GENRES
 
-GENRE_KEYS = ("genres_include", "genres_exclude", "genre")
+GENRE_KEYS = ("genres_include", "genres_exclude", "genres_any", "genre")
 
 
 def narrowed_tools(

@@ -24,6 +24,7 @@ class SessionProfile(BaseModel):
     disliked: list[int] = Field(default_factory=list)
     genres_include: list[str] = Field(default_factory=list)
     genres_exclude: list[str] = Field(default_factory=list)
+    genres_any: list[str] = Field(default_factory=list)  # asked for as alternatives: a film needs one of them
     year_min: int | None = None
     year_max: int | None = None
     last_items: list[int] = Field(default_factory=list)  # last recommendation (or what-if "after") list, in order

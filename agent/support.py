@@ -85,7 +85,7 @@ def support_for(
     last = profile.last_request or {}
     films |= {int(i) for i in last.get("like", []) if isinstance(i, int)}
     objects = {m.item_id for text in (message, *earlier) for m in linker.link(text, relaxed=True, objects=True)}
-    genres = set(parsed.genres.all) | {*profile.genres_include, *profile.genres_exclude}
+    genres = set(parsed.genres.all) | {*profile.genres_include, *profile.genres_exclude, *profile.genres_any}
     for text in earlier:
         genres |= set(sl.genres(normalize(text).split()).all)
     bounds = {b for b in (last.get("year_min"), last.get("year_max"), profile.year_min, profile.year_max) if b}

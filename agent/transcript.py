@@ -83,7 +83,7 @@ def read_transcript(turns: Sequence[tuple[str, str]], linker: TitleLinker) -> li
 
 def asked_genres(turns: Sequence[tuple[str, str]]) -> list[str]:
     """The genres the seeker asked for ("I'm in the mood for a comedy"), in order; negated ones are left out."""
-    asked = [g for role, text in turns if role == "user" for g in sl.genres(normalize(text).split()).include]
+    asked = [g for role, text in turns if role == "user" for g in sl.genres(normalize(text).split()).asked]
     return list(dict.fromkeys(asked))
 
 

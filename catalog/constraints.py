@@ -1,5 +1,8 @@
 """Hard constraints on recommended items: genres to include or exclude, a year range, ids to skip.
 
+Genres come in three kinds: every one of ``genres_include`` ("a romantic comedy"), at least one of
+``genres_any`` ("a comedy or a thriller", "I like drama, thriller and action"), none of ``genres_exclude``.
+
 They are *hard*: the retriever turns them into a Chroma ``where`` filter and the hybrid pipeline
 checks every result with :meth:`Constraints.admits`, so no output ever breaks one. An item with no
 known year fails any year bound: when someone asks for "after 2010" we cannot vouch for an undated
@@ -33,6 +36,7 @@ class Constraints:
     year_min: int | None = None
     year_max: int | None = None
     exclude_ids: tuple[int, ...] = ()
+    genres_any: tuple[str, ...] = ()  # an item must carry AT LEAST ONE of these (none given: no such test)
 
     @classmethod
     def from_options(
@@ -41,9 +45,16 @@ class Constraints:
         genres_exclude: Iterable[str] | None = None,
         year_min: int | None = None,
         year_max: int | None = None,
+        genres_any: Iterable[str] | None = None,
     ) -> Constraints:
         """From optional command-line lists (typer gives None for an option that was not used)."""
-        return cls(tuple(genres_include or ()), tuple(genres_exclude or ()), year_min, year_max)
+        return cls(
+            tuple(genres_include or ()),
+            tuple(genres_exclude or ()),
+            year_min,
+            year_max,
+            genres_any=tuple(genres_any or ()),
+        )
 
     @property
     def has_year_bound(self) -> bool:
@@ -51,7 +62,8 @@ class Constraints:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.genres_include or self.genres_exclude or self.has_year_bound or self.exclude_ids)
+        genres = self.genres_include or self.genres_any or self.genres_exclude
+        return not (genres or self.has_year_bound or self.exclude_ids)
 
     def admits(self, item: Item) -> bool:
         """Whether ``item`` meets every constraint (items with no year fail any year bound)."""
@@ -64,6 +76,8 @@ class Constraints:
             keep &= catalog.genre_mask(genre)
         for genre in self.genres_exclude:
             keep &= ~catalog.genre_mask(genre)
+        if self.genres_any:
+            keep &= np.logical_or.reduce([catalog.genre_mask(genre) for genre in self.genres_any])
         if self.has_year_bound:
             years = catalog.years
             keep &= ~np.isnan(years)
@@ -82,6 +96,8 @@ class Constraints:
         if int(item_id) in self.exclude_ids:
             return False
         if not set(self.genres_include) <= set(genres) or set(self.genres_exclude) & set(genres):
+            return False
+        if self.genres_any and not set(self.genres_any) & set(genres):
             return False
         if self.has_year_bound:
             if year is None:
@@ -114,6 +130,9 @@ class Constraints:
         clash = sorted(set(include) & set(exclude))
         if clash:
             raise ConstraintError(f"genre both required and excluded: {', '.join(clash)}")
+        either = tuple(g for g in canon(tuple(self.genres_any)) if g not in exclude)  # "comedy or horror, no horror"
+        if self.genres_any and not either:
+            raise ConstraintError(f"every genre of {_either(tuple(self.genres_any))} is also excluded")
         if self.year_min is not None and self.year_max is not None and self.year_min > self.year_max:
             raise ConstraintError(f"year_min {self.year_min} is after year_max {self.year_max}")
         return replace(
@@ -121,6 +140,7 @@ class Constraints:
             genres_include=include,
             genres_exclude=exclude,
             exclude_ids=tuple(dict.fromkeys(int(i) for i in self.exclude_ids)),
+            genres_any=either,
         )
 
     def with_excluded(self, item_ids: Iterable[int]) -> Constraints:
@@ -133,6 +153,8 @@ class Constraints:
         parts: list[str] = []
         if self.genres_include:
             parts.append("only " + " and ".join(self.genres_include))
+        if self.genres_any:
+            parts.append("only " + _either(self.genres_any))
         if self.genres_exclude:
             parts.append("no " + _either(self.genres_exclude))
         if self.year_min is not None and self.year_max is not None:

@@ -124,12 +124,14 @@ def open_client(config: AppConfig) -> ClientAPI:
 def where_filter(constraints: Constraints) -> dict[str, Any] | None:
     """The Chroma ``where`` clause of validated constraints (None when there is nothing to filter).
 
-    Every item carries every genre flag, so both include and exclude are equality tests; ``year``
+    Every item carries every genre flag, so include, exclude and "any of" are equality tests; ``year``
     exists only on dated items, so any year bound drops undated ones.
     """
     clauses: list[dict[str, Any]] = []
     clauses += [{genre_key(g): {"$eq": True}} for g in constraints.genres_include]
     clauses += [{genre_key(g): {"$eq": False}} for g in constraints.genres_exclude]
+    either = [{genre_key(g): {"$eq": True}} for g in constraints.genres_any]
+    clauses += [{"$or": either}] if len(either) > 1 else either
     if constraints.year_min is not None:
         clauses.append({"year": {"$gte": int(constraints.year_min)}})
     if constraints.year_max is not None:

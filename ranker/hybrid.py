@@ -152,7 +152,7 @@ def hybrid_recommend(
     favoured_all = None
     if prior is not None and w_prior > 0 and isinstance(user, Profile):  # a rating history speaks for itself
         seeds = dict.fromkeys([*user.liked, *liked, *named])
-        favoured_all = prior.scores(list(seeds), genres=[*asked, *valid.genres_include])
+        favoured_all = prior.scores(list(seeds), genres=[*asked, *valid.genres_include, *valid.genres_any])
         favoured = positions[np.lexsort((positions, -favoured_all[positions]))[:n]]
         pool.update((int(catalog.item_ids[p]), None) for p in favoured if favoured_all[p] > 0)
     ids = np.fromiter(pool, dtype=np.int64, count=len(pool))

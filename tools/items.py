@@ -27,6 +27,11 @@ class ConstraintArgs(FilmArgs):
     """Hard filters shared by search and recommendation."""
 
     genres_include: list[Genre] = Field(default_factory=list, max_length=5, description="genres every film must have")
+    genres_any: list[Genre] = Field(
+        default_factory=list,
+        max_length=10,
+        description='genres asked for as alternatives ("a comedy or a thriller"): every film has at least one',
+    )
     genres_exclude: list[Genre] = Field(default_factory=list, max_length=10, description="genres no film may have")
     year_min: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="earliest release year")
     year_max: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="latest release year")
@@ -39,6 +44,7 @@ class ConstraintArgs(FilmArgs):
             year_min=self.year_min,
             year_max=self.year_max,
             exclude_ids=exclude_ids,
+            genres_any=tuple(self.genres_any),
         ).validate(catalog)
 
 

@@ -38,7 +38,7 @@ GENRES: dict[str, tuple[str, ...]] = {
     "mystery": ("Mystery",), "mysteries": ("Mystery",), "whodunit": ("Mystery",), "whodunits": ("Mystery",),
     "romance": ("Romance",), "romances": ("Romance",), "romantic": ("Romance",), "love story": ("Romance",),
     "sci fi": ("Sci-Fi",), "scifi": ("Sci-Fi",), "science fiction": ("Sci-Fi",), "sf": ("Sci-Fi",),
-    "thriller": ("Thriller",), "thrillers": ("Thriller",),
+    "thriller": ("Thriller",), "thrillers": ("Thriller",), "suspense": ("Thriller",), "suspenseful": ("Thriller",),
     "war": ("War",), "war movie": ("War",), "war movies": ("War",), "war films": ("War",),
     "western": ("Western",), "westerns": ("Western",),
 }  # fmt: skip
@@ -77,6 +77,16 @@ NEGATION_GAP: frozenset[str] = _words(
     actual actually real really proper typical thats is s"""
 )
 NEGATION_WINDOW = 4  # tokens between a negator and the genre it negates
+
+# Genres asked for as alternatives make one "any of" filter, not a film of every genre at once: two joined
+# by "or" ("a comedy or a thriller", "either a romcom or something sci-fi"), or three or more in a list ("i like
+# drama, thriller, action and sometimes comedy"). Two joined by "and" stay both ("musical and romance").
+# Genres form a list when only these words stand between them (the reader's words carry no commas).
+GENRE_LIST_GAP: frozenset[str] = _words(
+    "or and either a an some maybe perhaps possibly also sometimes even something movie movies film films flick flicks"
+)
+GENRE_ALTERNATIVES: frozenset[str] = _words("or either")
+GENRE_LIST_MIN = 3  # genres in a list from which it reads as alternatives whatever joins them
 
 NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -254,7 +264,7 @@ QUERY_FILLER: frozenset[str] = _words(
     database title titles rec recs fave faves fav favs wanna gonna browse browsing genuinely honestly seriously
     literally basically totally ever made next tho though thing vibe vibes version versions remake remakes original
     originals sequel sequels trilogy whole entire weekend he she his him they their there your yours redo decade
-    library collection forget ur say"""
+    library collection forget ur say either sometimes"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action

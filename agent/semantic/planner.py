@@ -220,6 +220,7 @@ class SemanticPlanner:
             like = [p.focus()]  # type: ignore[list-item]
         query = sl.query_words(p.words, p.genres.spans)
         genres_include, genres_exclude = list(p.genres.include), list(p.genres.exclude)
+        genres_any = list(p.genres.either)
         year_min, year_max, k = p.years.year_min, p.years.year_max, p.k
         last = p.profile.last_request
         if last and self._refines(p, like, query):
@@ -228,6 +229,9 @@ class SemanticPlanner:
             genres_exclude = list(dict.fromkeys([*last.get("genres_exclude", []), *genres_exclude]))
             kept = [*last.get("genres_include", []), *genres_include]
             genres_include = [g for g in dict.fromkeys(kept) if g not in genres_exclude]
+            either = [g for g in (genres_any or last.get("genres_any", [])) if g not in genres_exclude]
+            genres_any = either if len(either) > 1 else []  # "comedy or horror" then "no horror": Comedy, below
+            genres_include = list(dict.fromkeys([*genres_include, *(either if len(either) == 1 else [])]))
             relative_bound = p.years.year_min is not None or p.years.year_max is not None
             if p.years.relative and like and relative_bound and not any(c.isdigit() for c in p.text):
                 year_min, year_max = self._relative(p.years.relative, like[0], last)
@@ -236,6 +240,7 @@ class SemanticPlanner:
             k = k or last.get("k")
         args: dict[str, Any] = {"query": query or None, "like": like, "k": k or self.default_k}
         args |= {"genres_include": genres_include, "genres_exclude": genres_exclude}
+        args |= {"genres_any": genres_any} if genres_any else {}
         args |= {"year_min": year_min, "year_max": year_max}
         search = sl.has_any(p.words, lx.SEARCH_CUES)
         topics = self._topics(p) if search else []
@@ -264,7 +269,7 @@ class SemanticPlanner:
         does one asking for it again, changed ("same thing but older, want something lighter")."""
         if sl.has_any(p.words, lx.REPEAT_CUES) and not p.mentions:
             return True
-        new_subject = bool(p.mentions) or bool(p.genres.include) or bool(query)
+        new_subject = bool(p.mentions) or bool(p.genres.asked) or bool(query)
         changes = bool(p.genres.exclude or p.years.year_min or p.years.year_max or p.k)
         return not new_subject and (changes or sl.has_any(p.words, lx.FOLLOW_UP) or bool(like))
 

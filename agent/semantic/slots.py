@@ -49,10 +49,16 @@ class Genres:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()  # word spans of every genre word and its negator
+    either: tuple[str, ...] = ()  # asked for as alternatives: a film needs one of them (lx.GENRE_LIST_GAP)
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        """Every genre asked for, needed or one of alternatives."""
+        return (*self.include, *self.either)
 
     @property
     def all(self) -> tuple[str, ...]:
-        return (*self.include, *self.exclude)
+        return (*self.asked, *self.exclude)
 
 
 _TYPO_TARGETS = tuple(g for g in lx.GENRES if " " not in g and len(g) >= lx.GENRE_TYPO_MIN)
@@ -75,6 +81,7 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
     hits = phrase_positions(words, lx.GENRE_PHRASES)
     negators = phrase_positions(words, lx.NEGATORS)
     include: list[str] = []
+    asked: list[tuple[int, int, tuple[str, ...]]] = []  # the included hits, for alternatives
     exclude: list[str] = []
     ruled_out: list[str] = []  # by a phrase such as "live action": yields to a genre asked for
     paired: list[str] = []  # negated genres written against another ("no horror-comedy"): yield to one asked for
@@ -101,14 +108,39 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
                 paired.extend(lx.GENRES[phrase])
         else:
             include.extend(lx.GENRES[phrase])
+            asked.append((start, end, lx.GENRES[phrase]))
         spans.append((start, end))
+    either = _alternatives(words, asked)
+    if len(set(either)) < 2:  # "a comedy or something funny" is one genre, asked for
+        either = []
+    include = [g for g in include if g not in either]
     if age := child_age(words):  # "for my 6 yr old": children's films
         include.append("Children")
         spans.append(age)
-    exclude = [g for g in exclude if g not in paired or g not in include]
-    exclude = list(dict.fromkeys([*exclude, *(g for g in ruled_out if g not in include)]))
+    exclude = [g for g in exclude if g not in paired or g not in (*include, *either)]
+    exclude = list(dict.fromkeys([*exclude, *(g for g in ruled_out if g not in (*include, *either))]))
     include = [g for g in dict.fromkeys(include) if g not in exclude]
-    return Genres(tuple(include), tuple(exclude), tuple(spans))
+    either = [g for g in dict.fromkeys(either) if g not in exclude and g not in include]
+    if len(either) < 2:  # the others were ruled out ("comedy or horror, but no horror"): the one left is asked for
+        include, either = [*include, *either], []
+    return Genres(tuple(include), tuple(exclude), tuple(spans), tuple(either))
+
+
+def _alternatives(words: Sequence[str], asked: Sequence[tuple[int, int, tuple[str, ...]]]) -> list[str]:
+    """The genres of ``asked`` (included hits, in order) that are alternatives (lx.GENRE_LIST_GAP)."""
+    either: list[str] = []
+    group = list(asked[:1])
+    joined_by_or = False
+    for hit in [*asked[1:], None]:
+        gap = words[group[-1][1] : hit[0]] if hit is not None else None
+        if gap is not None and all(w in lx.GENRE_LIST_GAP for w in gap):
+            group.append(hit)  # type: ignore[arg-type]
+            joined_by_or = joined_by_or or any(w in lx.GENRE_ALTERNATIVES for w in gap)
+            continue
+        if group and (joined_by_or or len(group) >= lx.GENRE_LIST_MIN):
+            either.extend(g for _, _, genres in group for g in genres)
+        group, joined_by_or = ([hit] if hit is not None else []), False
+    return either
 
 
 def ages(words: Sequence[str]) -> list[tuple[int, int, int]]:

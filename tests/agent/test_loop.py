@@ -125,6 +125,28 @@ def test_a_genre_the_person_ruled_out_is_excluded_even_where_the_model_asked_for
     assert result.items and all("Comedy" not in catalog.item(item["item_id"]).genres for item in result.items)
 
 
+def test_genres_asked_for_as_alternatives_become_an_any_of_filter_where_the_model_asked_for_all(
+    model: Any, catalog: Any
+) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"genres_include": ["Comedy", "Horror"]}), text("Picks.")]
+    result = make().turn("got any comedies or horror movies?", session_id="s1")
+    args = result.tool_calls[0]["args"]
+    assert (args["genres_include"], args["genres_any"]) == ([], ["Comedy", "Horror"])
+    assert any("to genres_any" in change for change in result.grounding)
+    genres = [set(catalog.item(item["item_id"]).genres) for item in result.items]
+    assert genres and all(g & {"Comedy", "Horror"} for g in genres)
+    assert any("Comedy" in g and "Horror" not in g for g in genres)  # not only horror-comedies
+
+
+def test_an_any_of_genre_nobody_named_is_dropped(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"genres_any": ["Comedy", "Western"]}), text("Picks.")]
+    result = make().turn("a comedy or something animated", session_id="s1")
+    assert result.tool_calls[0]["args"]["genres_any"] == ["Comedy", "Animation"]
+    assert any("dropped genres_any ['Western']" in change for change in result.grounding)
+
+
 def test_a_catalog_listing_searches_for_the_topic_the_person_named(model: Any) -> None:
     fake, make = model
     fake.script = [tool_call("recommend", {"genres_exclude": ["Comedy"]}), text("Here they are.")]

@@ -307,6 +307,20 @@ def test_a_refinement_keeps_the_last_request_and_a_new_one_does_not(planner: Sem
     assert fresh["like"] == [TOY_STORY] and fresh["year_min"] is None
 
 
+def test_genres_asked_for_as_alternatives_are_one_any_of_filter_and_a_refinement_keeps_it(
+    planner: SemanticPlanner,
+) -> None:
+    args = planner.plan("a comedy or a thriller from the 90s", SessionProfile()).tool_calls[0]["args"]
+    assert (args["genres_any"], args["genres_include"]) == (["Comedy", "Thriller"], [])
+    assert (args["year_min"], args["year_max"]) == (1990, 1999)
+    profile = SessionProfile(last_items=[HEAT], last_intent="recommend", last_request=args)
+    newer = planner.plan("same but newer, from 2000 on", profile).tool_calls[0]["args"]
+    assert newer["genres_any"] == ["Comedy", "Thriller"] and newer["year_min"] == 2000
+    no_thrillers = planner.plan("more, but no thrillers", profile).tool_calls[0]["args"]
+    assert "genres_any" not in no_thrillers  # one alternative left: it is simply asked for
+    assert (no_thrillers["genres_include"], no_thrillers["genres_exclude"]) == (["Comedy"], ["Thriller"])
+
+
 def test_yes_after_noting_liked_films_recommends_from_those_likes(planner: SemanticPlanner) -> None:
     heathers, mean_girls = 1285, 7451
     noted = SessionProfile(liked=[heathers, mean_girls], last_intent="feedback")

@@ -69,6 +69,31 @@ def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tupl
     assert (set(found.include), set(found.exclude)) == (set(include), set(exclude))
 
 
+@pytest.mark.parametrize(
+    ("text", "include", "either"),
+    [
+        ("a comedy or an action movie tonight", (), ("Comedy", "Action")),
+        ("either a romcom or something sci fi", (), ("Romance", "Comedy", "Sci-Fi")),
+        ("i like drama, thriller, action and sometimes comedy", (), ("Drama", "Thriller", "Action", "Comedy")),
+        ("horror or thrillers from the 80s, no comedies", (), ("Horror", "Thriller")),
+        # two joined by "and", or written together, are one kind of film: both
+        ("films listed as both musical and romance", ("Musical", "Romance"), ()),
+        ("a funny horror movie", ("Comedy", "Horror"), ()),
+        # not a list: a word that is neither a joiner nor a genre stands between them
+        ("a western with comedy in it or not", ("Western", "Comedy"), ()),
+        # one genre said two ways, or the other alternative ruled out: one genre, asked for
+        ("a comedy or something funny", ("Comedy",), ()),
+        ("comedy or horror but no horror", ("Comedy",), ()),
+    ],
+)
+def test_genres_asked_for_as_alternatives_need_only_one(
+    text: str, include: tuple[str, ...], either: tuple[str, ...]
+) -> None:
+    found = sl.genres(words(text))
+    assert (set(found.include), set(found.either)) == (set(include), set(either))
+    assert set(found.all) >= {*include, *either}
+
+
 def test_a_modifier_between_a_negation_and_its_genre_keeps_it_negated_and_out_of_the_query() -> None:
     w = words("musicals that arent disney cartoons")
     found = sl.genres(w)

@@ -76,7 +76,7 @@ def build_small_index(home: Path, catalog: Catalog, name: str = "items") -> tupl
 def constraint_sets(
     draw: st.DrawFn, catalog: Catalog, *, year_min_range: tuple[int, int] = (1920, 2018), exclude_items: bool = True
 ) -> Constraints:
-    """Random genre and year filters (and excluded items) that can be satisfied by construction."""
+    """Random genre filters (every one of, any of, none of), years and excluded items: never invalid."""
     genres = catalog.genres
     include = draw(st.lists(st.sampled_from(genres), max_size=2, unique=True))
     exclude = draw(st.lists(st.sampled_from([g for g in genres if g not in include]), max_size=2, unique=True))
@@ -84,4 +84,5 @@ def constraint_sets(
     year_max = draw(st.none() | st.integers(year_min or year_min_range[0], 2019))
     ids = [int(i) for i in catalog.item_ids]
     excluded = draw(st.lists(st.sampled_from(ids), max_size=20)) if exclude_items else []
-    return Constraints(tuple(include), tuple(exclude), year_min, year_max, tuple(excluded))
+    either = draw(st.lists(st.sampled_from([g for g in genres if g not in exclude]), max_size=3, unique=True))
+    return Constraints(tuple(include), tuple(exclude), year_min, year_max, tuple(excluded), tuple(either))

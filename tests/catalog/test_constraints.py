@@ -25,6 +25,8 @@ def test_admits_each_rule() -> None:
     assert not Constraints(year_min=2002).admits(item)
     assert not Constraints(year_max=2000).admits(item)
     assert not Constraints(exclude_ids=(1,)).admits(item)
+    assert Constraints(genres_any=("Horror", "Drama")).admits(item)  # one of them is enough
+    assert not Constraints(genres_any=("Horror", "Western")).admits(item)
 
 
 def test_undated_items_fail_any_year_bound() -> None:
@@ -41,6 +43,8 @@ def test_validate_canonicalises_genres(catalog) -> None:
     assert valid.genres_include == ("Sci-Fi", "Comedy")
     assert valid.genres_exclude == ("Horror",)
     assert valid.exclude_ids == (3,)
+    either = Constraints(genres_any=("comedy", "horror"), genres_exclude=("Horror",)).validate(catalog)
+    assert either.genres_any == ("Comedy",)  # an excluded alternative is no alternative
 
 
 @pytest.mark.parametrize(
@@ -50,6 +54,8 @@ def test_validate_canonicalises_genres(catalog) -> None:
         (Constraints(genres_exclude=("Cowboy", "Spacey")), "unknown genres"),
         (Constraints(genres_include=("Drama",), genres_exclude=("drama",)), "both required and excluded: Drama"),
         (Constraints(year_min=2010, year_max=2000), "year_min 2010 is after year_max 2000"),
+        (Constraints(genres_any=("Drama", "Cowboy")), "unknown genre: 'Cowboy'"),
+        (Constraints(genres_any=("Horror", "Comedy"), genres_exclude=("horror", "comedy")), "every genre of"),
     ],
 )
 def test_validate_rejects_impossible_constraints(catalog, constraints: Constraints, message: str) -> None:
@@ -63,6 +69,8 @@ def test_describe_and_with_excluded() -> None:
     assert c.describe() == ["only Comedy", "no Horror", "from 1990 to 1999"]
     assert c.with_excluded([5, 6]).exclude_ids == (5, 6)
     assert Constraints().is_empty and not c.is_empty
+    assert Constraints(genres_any=("Comedy", "Horror", "War")).describe() == ["only Comedy, Horror or War"]
+    assert not Constraints(genres_any=("Comedy", "Horror")).is_empty
 
 
 @settings(max_examples=60, deadline=None)
@@ -72,10 +80,11 @@ def test_describe_and_with_excluded() -> None:
     year_min=st.one_of(st.none(), st.integers(1900, 2020)),
     span=st.one_of(st.none(), st.integers(0, 40)),
     exclude_ids=st.lists(st.sampled_from([1, 2, 6, 2571, 999999999]), max_size=3),
+    either=st.lists(st.sampled_from(["Comedy", "Horror", "Western", "Animation"]), max_size=3),
 )
-def test_vectorised_mask_agrees_with_admits(catalog, include, exclude, year_min, span, exclude_ids) -> None:
+def test_vectorised_mask_agrees_with_admits(catalog, include, exclude, year_min, span, exclude_ids, either) -> None:
     year_max = None if span is None or year_min is None else year_min + span
-    constraints = Constraints(tuple(include), tuple(exclude), year_min, year_max, tuple(exclude_ids))
+    constraints = Constraints(tuple(include), tuple(exclude), year_min, year_max, tuple(exclude_ids), tuple(either))
     mask = constraints.mask(catalog)
     sample = catalog.item_ids[::97].tolist() + [i for i in exclude_ids if catalog.has_item(i)]
     for item_id in sample:

@@ -158,6 +158,10 @@ def test_where_filter_shapes() -> None:
     assert where_filter(Constraints(year_min=1990)) == {"year": {"$gte": 1990}}
     both = where_filter(Constraints(genres_include=("Drama",), genres_exclude=("Horror",), exclude_ids=(5,)))
     assert both == {"$and": [{"g_Drama": {"$eq": True}}, {"g_Horror": {"$eq": False}}, {"item_id": {"$nin": [5]}}]}
+    either = where_filter(Constraints(genres_any=("Comedy", "Horror"), year_max=1999))
+    assert either == {
+        "$and": [{"$or": [{"g_Comedy": {"$eq": True}}, {"g_Horror": {"$eq": True}}]}, {"year": {"$lte": 1999}}]
+    }
 
 
 def test_collections_search_wide_enough(tmp_home: Path) -> None:
