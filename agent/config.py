@@ -46,7 +46,8 @@ class AgentConfig(BaseModel):
         "semantic",
         description="llm = the language model plans (deterministic fallback); auto = llm when a model is available; "
         "semantic = the deterministic planner only (the default of the one-shot commands, which would start "
-        "the model for one turn; the chat's too, the planner more accurate on heldout12, the latest blind set run)",
+        "the model for one turn; the chat defaults to auto, the planner more accurate on heldout13, the latest "
+        "blind set run)",
     )
     max_steps: int = Field(4, ge=1, le=12, description="model -> tools rounds per turn")
     default_k: int = Field(10, ge=1, le=50, description="items per recommendation")

@@ -18,8 +18,8 @@ deterministic planner, and so was ``heldout9``, written blind after that, after 
 after its first run (2026-12-07) chose the model too, and so was ``heldout11``, written blind the same way
 after that, after its first run (2026-12-07) chose the deterministic planner, and so was ``heldout12``,
 written blind the same way after that, after its first run (2026-12-07) chose the deterministic planner
-again, and so was ``heldout13``, written blind the same way after that. The next comparison needs a set
-written blind after it.
+again, and so was ``heldout13``, written blind the same way after that, after its first run (2026-12-07)
+chose the model. The next comparison needs a set written blind after it.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout10": ("heldout10.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout11": ("heldout11.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout12": ("heldout12.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout13": ("heldout13.jsonl", "written blind after heldout12 was looked at; not looked at before its first run"),
+    "heldout13": ("heldout13.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
 }
 BLIND = "heldout13"
 GOALS = {

@@ -135,7 +135,7 @@ def test_the_chat_plans_with_the_measured_default_unless_told(monkeypatch: pytes
     from whyrec.ui.commands import CHAT_PLANNER, chat_config
 
     monkeypatch.delenv("WHYREC_AGENT_PLANNER", raising=False)
-    assert chat_config(load_config(), None).agent.planner == CHAT_PLANNER == "semantic"
+    assert chat_config(load_config(), None).agent.planner == CHAT_PLANNER == "auto"
     assert chat_config(load_config(), "auto").agent.planner == "auto"
     monkeypatch.setenv("WHYREC_AGENT_PLANNER", "llm")
     assert chat_config(load_config(), None).agent.planner == "llm"
