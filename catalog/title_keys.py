@@ -29,6 +29,12 @@ _SPELLED = (  # "one" is too often a word ("the one")
 _DIGITS = {word: str(n) for n, word in enumerate(_SPELLED, start=2)}
 _WORDS = {digit: word for word, digit in _DIGITS.items()}
 _PART = re.compile(r"\b(?:part|vol|volume|chapter) (\d+)\b")
+# A subtitle of one of these and one word (an article aside) is a phrase, not a name: "in space" in "set in
+# space" is no *Leprechaun 4: In Space*, nor "on the move" *Mannequin 2*; "On Stranger Tides", "The Two Towers"
+# and "A New Hope" name their films.
+PHRASE_OPENERS = frozenset(
+    ["in", "on", "at", "of", "to", "for", "with", "from", "into", "by", "about", "under", "over"]
+)
 ARTICLE_WORDS = frozenset(normalize(a) for a in ARTICLES if normalize(a))
 
 
@@ -89,7 +95,10 @@ def keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> lis
     if ":" in title:  # "Dr. Strangelove or: How I Learned ..." is also "Dr. Strangelove"
         keys.append((normalize(re.sub(r"[\s,]+or$", "", title.split(":")[0])), PREFIX))
         for subtitle in {title.split(":", 1)[1], title.split(" - ")[-1]}:  # "The Two Towers"
-            if len(normalize(subtitle).split()) >= 2 and not _PART.fullmatch(in_digits(arabic(normalize(subtitle)))):
+            words = normalize(subtitle).split()
+            phrase = bool(words) and words[0] in PHRASE_OPENERS and len(set(words[1:]) - ARTICLE_WORDS) <= 1
+            named = len(words) >= 2 and not phrase
+            if named and not _PART.fullmatch(in_digits(arabic(normalize(subtitle)))):
                 keys.append((normalize(subtitle), SHORT))
     articles = tuple(normalize(a) + " " for a in ARTICLES if normalize(a))
     for key, kind in list(keys):

@@ -69,7 +69,7 @@ NEGATORS: tuple[str, ...] = (
     "other than", "but not", "no more", "nothing", "avoid", "skip", "isn t", "isnt", "aren t", "arent",
     "don t like", "dont like", "do not like", "don t want", "dont want", "do not want", "hate", "hates", "dislike",
     "can t stand", "cant stand", "neither", "nor", "free of", "minus", "none of", "none", "never",
-    "leave out", "leaving out", "rule out",
+    "leave out", "leaving out", "rule out", "zero",
 )  # fmt: skip
 NEGATION_GAP: frozenset[str] = _words(
     """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
@@ -175,7 +175,8 @@ EFFECT_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                          "confound", "confounded", "confounding", "spurious", "biased", "bias", "raw difference",
                          "just popular", "already popular", "popular anyway", "selection", "just compare",
                          "simply compared", "simply compare", "is that real", "is it real", "just comparing",
-                         "simply comparing", "featured vs", "featured versus", "smaller than", "bigger than")),
+                         "simply comparing", "featured vs", "featured versus", "smaller than", "bigger than",
+                         "misleading", "raw comparison", "raw gap")),
     ("cate_activity", ("heavy", "light users", "active", "casual", "activity", "power users", "new users",
                        "frequent", "occasional", "segment", "segments", "engaged", "lurkers")),
     ("cate_genre", ("per genre", "by genre", "each genre", "genres", "which genre", "what genre", "across genres",
@@ -264,7 +265,7 @@ QUERY_FILLER: frozenset[str] = _words(
     database title titles rec recs fave faves fav favs wanna gonna browse browsing genuinely honestly seriously
     literally basically totally ever made next tho though thing vibe vibes version versions remake remakes original
     originals sequel sequels trilogy whole entire weekend he she his him they their there your yours redo decade
-    library collection forget ur say either sometimes"""
+    library collection forget ur say either sometimes instead smth sth w reccomend recomend reccommend"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action
@@ -298,7 +299,8 @@ WHATIF_HYPOTHETICAL: tuple[str, ...] = (
     "pretend i", "suppose i", "supposing i", "imagine i", "what if i", "hypothetically", "if i had", "if i hadn t",
     "if i hadnt", "if i d never", "if i never", "had i", "say i had", "what if id", "if i d watched", "if id watched",
     "if i d seen", "if id seen", "if i d loved", "if id loved", "if i d liked", "if id liked", "if i d enjoyed",
-    "let s say i", "lets say i",
+    "let s say i", "lets say i", "as if i had", "as if i hadn t", "as if i hadnt", "as if i never", "as if i d",
+    "as if none of", "as if my",
 )  # fmt: skip
 # The same, only where the message opens with them ("say i binged westerns"; not "what would you say i ...").
 WHATIF_OPENERS: tuple[str, ...] = ("say i", "say id", "say i d")
@@ -330,12 +332,20 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                  "one of my favourites", "was overrated", "is a masterpiece", "sucked", "was dull", "was awful",
                  "was brilliant", "was excellent", "was incredible", "was perfect", "loved it", "hated it", "liked it",
                  "enjoyed it", "still love it", "still loved it", "still holds up", "still great", "mark it as liked",
-                 "mark as liked", "mark it as disliked", "mark as disliked", "mark it liked"),
+                 "mark as liked", "mark it as disliked", "mark as disliked", "mark it liked", "to my likes",
+                 "to my liked", "to my favorites", "to my favourites", "all time favs", "all time favorites",
+                 "all time favourites", "all time fav", "don t show me stuff like", "dont show me stuff like",
+                 "don t show me anything like", "dont show me anything like"),
     "recommend": ("something", "show me", "give me", "search", "find", "more like", "like that but", "like those",
                   "what else", "similar", "but no", "but not", "without", "no more", "others",
-                  "another", "do the same", "the same with", "same but", "same again", *LIBRARY_CUES),
+                  "another", "do the same", "the same with", "same but", "same again", "in that vein",
+                  "in the same vein", "along those lines", "along the same lines", *LIBRARY_CUES),
 }  # fmt: skip
 CUE_BONUS = 0.08
+# A request turned down is no request: "X bored me, don't show me stuff like it" is feedback.
+REQUESTS_REFUSED: tuple[str, ...] = (
+    "don t show me", "dont show me", "do not show me", "never show me", "stop showing me", "stop recommending",
+)  # fmt: skip
 # Words that ask for films, beside the recommend cues: not cues for the intent reader (a "why did you recommend
 # X" is no request for a list), but they tell grounding that a list is asked for ("recommend 3 films like it
 # and tell me why the first one is there").

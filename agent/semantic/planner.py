@@ -161,6 +161,8 @@ class SemanticPlanner:
         mentions = [m for m in linked if m not in compared] or linked
         k, k_note = sl.count(text)
         cues = [intent for intent, phrases in lx.INTENT_CUES.items() if sl.has_any(words, phrases)]
+        if sl.has_any(words, lx.REQUESTS_REFUSED):  # "don't show me stuff like it": a reaction, not a request
+            cues = [intent for intent in cues if intent != "recommend"]
         intent = self.classifier.classify(self._masked(message, linked), cues)
         genres = sl.genres(words, sentences)
         refs = sl.references(words)

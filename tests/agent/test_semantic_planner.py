@@ -415,6 +415,14 @@ def test_asking_for_the_last_request_again_keeps_it_even_with_new_topic_words(pl
         ("any sailing movies in your collection?", "recommend", {"query": "sailing"}),
         ("which heist films are in the library", "recommend", {"query": "heist"}),
         ("👍 heat, the de niro one", "feedback", {"item": 6, "liked": True}),
+        # thirteenth held-out set (phrasings, not its messages)
+        ("80s films pls, zero horror", "recommend", {"genres_exclude": ["Horror"], "year_min": 1980}),
+        ("please add heat to my likes", "feedback", {"item": HEAT, "liked": True}),
+        ("the matrix bored me, dont show me stuff like it again", "feedback", {"item": MATRIX, "liked": False}),
+        ("list my picks as if none of the horror i've seen counted", "what_if", {"kind": "exclude_genre"}),
+        ("saw heat yesterday, loved it. anything in that vein?", "recommend", {"like": [HEAT]}),
+        ("films set in space with big ideas", "recommend", {"like": []}),  # no *Leprechaun 4: In Space*
+        ("isnt the raw comparison of featured and other films misleading?", "effect", {"question": "naive_vs_causal"}),
     ],
 )
 def test_words_of_the_conversation_and_more_negations(
@@ -423,6 +431,15 @@ def test_words_of_the_conversation_and_more_negations(
     plan = planner.plan(message, SessionProfile())
     assert plan.intent == intent
     assert args.items() <= plan.tool_calls[0]["args"].items()
+
+
+def test_more_like_a_place_in_the_list_recommends_and_instead_keeps_the_last_request(planner: SemanticPlanner) -> None:
+    last = {"query": None, "like": [], "k": 10, "genres_include": ["Crime"], "genres_exclude": []}
+    profile = SessionProfile(last_items=[MATRIX, HEAT], last_intent="recommend", last_request=last)
+    plan = planner.plan("more like the second one please", profile)
+    assert plan.intent == "recommend" and plan.tool_calls[0]["args"]["like"] == [HEAT]
+    args = planner.plan("hmm, make it the 2000s instead", profile).tool_calls[0]["args"]
+    assert args["genres_include"] == ["Crime"] and (args["year_min"], args["year_max"]) == (2000, 2009)
 
 
 def test_an_ordinal_before_a_title_names_a_film_of_a_series_not_a_place_in_the_list(planner: SemanticPlanner) -> None:

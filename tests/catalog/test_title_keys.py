@@ -20,6 +20,12 @@ def test_series_prefix_subtitle_and_initials() -> None:
     assert ("the lord of the rings", PREFIX) in keys
     assert ("the fellowship of the ring", SHORT) in keys
     assert ("lotr", SHORT) in keys
+    # a subtitle that is a preposition and a word is a phrase of any sentence ("set in space"), no name
+    assert not any(
+        key == "in space" for key, _ in keys_of("Leprechaun 4: In Space", "Leprechaun 4: In Space (1997)", None, PLAIN)
+    )
+    tides = keys_of("Pirates of the Caribbean: On Stranger Tides", "Pirates ... (2011)", None, PLAIN)
+    assert ("on stranger tides", SHORT) in tides
 
 
 def test_roman_numerals_and_a_sequels_number() -> None:
