@@ -87,6 +87,14 @@ GENRE_LIST_GAP: frozenset[str] = _words(
 )
 GENRE_ALTERNATIVES: frozenset[str] = _words("or either")
 GENRE_LIST_MIN = 3  # genres in a list from which it reads as alternatives whatever joins them
+# Genres joined by "and" in a statement of taste are alternatives too: "I enjoy comedy and action movies" likes
+# both kinds, not only action comedies.
+TASTE_CUES: tuple[str, ...] = (
+    "i like", "i really like", "i love", "i really love", "i enjoy", "i really enjoy", "we like", "we love",
+    "we enjoy", "i m into", "im into", "i am into", "interested in", "towards", "i prefer", "fan of", "fond of",
+    "i usually watch", "i mostly watch",
+)  # fmt: skip
+TASTE_WINDOW = 3  # words between a taste cue and the first genre it is about ("i like a lot of comedy and ...")
 
 NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

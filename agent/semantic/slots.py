@@ -129,17 +129,20 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
 def _alternatives(words: Sequence[str], asked: Sequence[tuple[int, int, tuple[str, ...]]]) -> list[str]:
     """The genres of ``asked`` (included hits, in order) that are alternatives (lx.GENRE_LIST_GAP)."""
     either: list[str] = []
+    tastes = [end for _, end, _ in phrase_positions(words, lx.TASTE_CUES)]
     group = list(asked[:1])
-    joined_by_or = False
+    joined_by_or = joined = False
     for hit in [*asked[1:], None]:
         gap = words[group[-1][1] : hit[0]] if hit is not None else None
         if gap is not None and all(w in lx.GENRE_LIST_GAP for w in gap):
             group.append(hit)  # type: ignore[arg-type]
             joined_by_or = joined_by_or or any(w in lx.GENRE_ALTERNATIVES for w in gap)
+            joined = joined or bool(gap)
             continue
-        if group and (joined_by_or or len(group) >= lx.GENRE_LIST_MIN):
+        taste = bool(group) and any(end <= group[0][0] <= end + lx.TASTE_WINDOW for end in tastes)
+        if group and (joined_by_or or len(group) >= lx.GENRE_LIST_MIN or (joined and taste)):
             either.extend(g for _, _, genres in group for g in genres)
-        group, joined_by_or = ([hit] if hit is not None else []), False
+        group, joined_by_or, joined = ([hit] if hit is not None else []), False, False
     return either
 
 

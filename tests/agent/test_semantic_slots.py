@@ -78,6 +78,11 @@ def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tupl
         ("horror or thrillers from the 80s, no comedies", (), ("Horror", "Thriller")),
         # two joined by "and", or written together, are one kind of film: both
         ("films listed as both musical and romance", ("Musical", "Romance"), ()),
+        ("i want an action and comedy movie", ("Action", "Comedy"), ()),
+        ("i like action comedies", ("Action", "Comedy"), ()),
+        # ... except in a statement of taste, which likes each kind
+        ("i really enjoy comedy and action movies", (), ("Comedy", "Action")),
+        ("i lean towards westerns and war films", (), ("Western", "War")),
         ("a funny horror movie", ("Comedy", "Horror"), ()),
         # not a list: a word that is neither a joiner nor a genre stands between them
         ("a western with comedy in it or not", ("Western", "Comedy"), ()),
