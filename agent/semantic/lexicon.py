@@ -157,6 +157,8 @@ RELATIVE_INTENSIFIERS: frozenset[str] = _words("too very that so any")
 # Relative to a mentioned item ("like Heat but newer"), else to the catalog's last year.
 NEWER: tuple[str, ...] = ("newer", "more recent", "recent", "modern", "latest", "new", "later")
 OLDER: tuple[str, ...] = ("older", "old", "classic", "classics", "earlier", "vintage", "oldies")
+# After "the new" / "the old" these pick one film, no years: "the new one", "the old version", "the new <item>".
+ONE_FILM: frozenset[str] = _words("one <item> version movie film remake sequel installment")
 RECENT_YEARS = 5  # "recent" without an anchor: the catalog's last RECENT_YEARS years
 OLD_BEFORE = 1980  # "old movies" without an anchor: before this year
 

@@ -234,13 +234,20 @@ def _relative(words: Sequence[str]) -> str | None:
     """The first "newer" / "older", or "not newer" / "not older" after a negation ("nothing newer than X")."""
     in_age = {i for start, end, _ in ages(words) for i in range(start, end)}
     for start, _, phrase in phrase_positions(words, (*lx.NEWER, *lx.OLDER)):
-        if start in in_age:
+        if start in in_age or _names_a_film(words, start, len(phrase.split())):
             continue
         kind = "newer" if phrase in lx.NEWER else "older"
         before = " ".join(w for w in words[max(0, start - 3) : start] if w not in lx.RELATIVE_INTENSIFIERS)
         negated = any(before == n or before.endswith(" " + n) for n in lx.YEAR_NEGATIONS)
         return f"not {kind}" if negated else kind
     return None
+
+
+def _names_a_film(words: Sequence[str], start: int, length: int) -> bool:
+    """Whether the relative word at ``start`` picks one film ("the new one", "the new <item>", "the most recent
+    one", "the old version"), which asks for no year: "have you seen the new Jumanji?" is about that film."""
+    before = words[start - 2 : start] if start >= 2 and words[start - 1] == "most" else words[start - 1 : start]
+    return before[:1] == ["the"] and " ".join(words[start + length : start + length + 1]) in lx.ONE_FILM
 
 
 def relative_bounds(relative: str, anchor_year: int | None, last_year: int) -> tuple[int | None, int | None]:

@@ -113,6 +113,15 @@ def test_a_negation_ends_with_its_sentence() -> None:
     assert (found.include, found.exclude) == (("Comedy",), ("Romance",))
 
 
+def test_the_new_one_or_the_old_version_picks_a_film_and_asks_for_no_year() -> None:
+    none = sl.Years(None, None, None)
+    assert sl.years("have you seen the new <item> its really funny", 2017, 2018) == none
+    assert sl.years("i saw the first one but not the most recent one", None, 2018) == none
+    assert sl.years("i prefer the old version", None, 2018) == none
+    assert sl.years("the latest movies with tom hanks", None, 2018).year_min is not None  # films, plural: recent ones
+    assert sl.years("something newer than <item>", 2003, 2018).year_min == 2004
+
+
 def test_a_child_s_age_is_no_older_than_bound() -> None:
     assert sl.years("for my 6 yr old who loved <item>", 2003, 2018) == sl.Years(None, None, None)
     assert sl.years("a film my eight year old would like but older than <item>", 2003, 2018).year_max == 2002
