@@ -88,6 +88,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         ] = None,
         year_min: Annotated[int | None, typer.Option(help="earliest year (undated films are left out)")] = None,
         year_max: Annotated[int | None, typer.Option(help="latest year (undated films are left out)")] = None,
+        any_genre: Annotated[
+            list[str] | None, typer.Option("--any-genre", help="one of these genres (repeatable: comedy or horror)")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     ) -> None:
         """Semantic search over titles, genres, tags and overviews, with hard filters."""
@@ -96,7 +99,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 
         config: AppConfig = ctx.obj
         catalog = load(config)
-        constraints = Constraints.from_options(genre, exclude_genre, year_min, year_max).validate(catalog)
+        constraints = Constraints.from_options(genre, exclude_genre, year_min, year_max, any_genre).validate(catalog)
         hits = ItemIndex.open(config, catalog).search(query, k, constraints=constraints)
         items = [catalog.item(h.item_id) for h in hits]
         if as_json:

@@ -126,17 +126,18 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         exclude_genre: Annotated[list[str] | None, typer.Option("--exclude-genre", help="hybrid: excluded")] = None,
         year_min: Annotated[int | None, typer.Option("--year-min", help="hybrid: earliest year")] = None,
         year_max: Annotated[int | None, typer.Option("--year-max", help="hybrid: latest year")] = None,
+        any_genre: Annotated[list[str] | None, typer.Option("--any-genre", help="hybrid: one of these genres")] = None,
     ) -> None:
         """Top-k LightGCN recommendations for a MovieLens user or for liked items (fold-in).
 
-        Any of --query/--genre/--exclude-genre/--year-min/--year-max switches to the hybrid
+        Any of --query/--genre/--any-genre/--exclude-genre/--year-min/--year-max switches to the hybrid
         recommender: retrieval by meaning, ranking by LightGCN, hard filters always met.
         """
         from whyrec.ranker.hybrid_commands import run_hybrid, wants_hybrid
         from whyrec.ranker.scoring import Ranker
 
         config: AppConfig = ctx.obj
-        if wants_hybrid(query, genre, exclude_genre, year_min, year_max):
+        if wants_hybrid(query, [*(genre or []), *(any_genre or [])], exclude_genre, year_min, year_max):
             run_hybrid(
                 config,
                 user=user,
@@ -147,6 +148,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                 exclude_genre=exclude_genre,
                 year_min=year_min,
                 year_max=year_max,
+                any_genre=any_genre,
                 k=k,
                 as_json=as_json,
             )

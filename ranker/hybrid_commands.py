@@ -35,6 +35,7 @@ def run_hybrid(
     exclude_genre: list[str] | None,
     year_min: int | None,
     year_max: int | None,
+    any_genre: list[str] | None = None,
     k: int,
     as_json: bool,
 ) -> None:
@@ -55,7 +56,7 @@ def run_hybrid(
         raise WhyrecError("give either --user or --liked/--disliked, not both")
     who: UserRef = user if user is not None else profile
     catalog = load(config)
-    constraints = Constraints.from_options(genre, exclude_genre, year_min, year_max)
+    constraints = Constraints.from_options(genre, exclude_genre, year_min, year_max, any_genre)
     result = hybrid_recommend(
         Ranker.load(config, catalog),
         ItemIndex.open(config, catalog),

@@ -30,6 +30,10 @@ def test_filter_only_search_honours_every_filter() -> None:
     assert all("Documentary" in h["genres"] and h["year"] >= 2010 and h["score"] == 1.0 for h in payload["hits"])
     excluded = search("space", "--exclude-genre", "Sci-Fi", "--year-max", "1980", "--k", "10")
     assert all("Sci-Fi" not in h["genres"] and h["year"] <= 1980 for h in excluded["hits"])
+    either = search("", "--any-genre", "western", "--any-genre", "war", "--k", "30")
+    assert either["constraints"] == ["only Western or War"]
+    genres = [set(h["genres"]) for h in either["hits"]]
+    assert all(g & {"Western", "War"} for g in genres) and any("Western" in g and "War" not in g for g in genres)
 
 
 def test_errors_are_clear(tmp_home: Path) -> None:
