@@ -30,6 +30,8 @@ HELDOUT10 = CASES.with_name("heldout10.jsonl")  # a tenth, written blind after t
 HELDOUT11 = CASES.with_name("heldout11.jsonl")  # an eleventh, written blind after the tenth was looked at
 HELDOUT12 = CASES.with_name("heldout12.jsonl")  # a twelfth, written blind after the eleventh was looked at
 HELDOUT13 = CASES.with_name("heldout13.jsonl")  # a thirteenth, written blind after the twelfth was looked at
+HELDOUTS = (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10)
+HELDOUTS += (HELDOUT11, HELDOUT12, HELDOUT13)
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
@@ -52,22 +54,8 @@ def test_labeled_set_is_large_varied_and_apart_from_the_exemplars() -> None:
 
 
 @pytest.mark.parametrize(
-    "path",
-    [
-        HELDOUT,
-        HELDOUT2,
-        HELDOUT3,
-        HELDOUT5,
-        HELDOUT6,
-        HELDOUT7,
-        HELDOUT8,
-        HELDOUT9,
-        HELDOUT10,
-        HELDOUT11,
-        HELDOUT12,
-        HELDOUT13,
-    ],
-)
+    "path", [path for path in HELDOUTS if path != HELDOUT4]
+)  # heldout4 repeats one labeled message
 def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path: Path) -> None:
     heldout = load_cases(path)
     assert len(heldout) >= 60
@@ -79,22 +67,7 @@ def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path:
 def test_no_exemplar_repeats_a_message_of_any_set() -> None:
     """An exemplar that is a graded message makes its intent accuracy a lookup, not a measure."""
     exemplars = {" ".join(e.text.lower().replace("?", "").split()) for e in load_exemplars()}
-    for path in (
-        CASES,
-        HELDOUT,
-        HELDOUT2,
-        HELDOUT3,
-        HELDOUT4,
-        HELDOUT5,
-        HELDOUT6,
-        HELDOUT7,
-        HELDOUT8,
-        HELDOUT9,
-        HELDOUT10,
-        HELDOUT11,
-        HELDOUT12,
-        HELDOUT13,
-    ):
+    for path in (CASES, *HELDOUTS):
         for case in load_cases(path):
             said = [case.message, *(t.content for t in case.history if t.role == "user")]
             assert not [m for m in said if " ".join(m.lower().replace("?", "").split()) in exemplars], path.name
