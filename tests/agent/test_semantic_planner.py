@@ -53,9 +53,8 @@ def test_labeled_set_is_large_varied_and_apart_from_the_exemplars() -> None:
     assert not [c.id for c in cases if c.message.lower() in exemplars]  # no case is graded on its own exemplar
 
 
-@pytest.mark.parametrize(
-    "path", [path for path in HELDOUTS if path != HELDOUT4]
-)  # heldout4 repeats one labeled message
+# heldout4 repeats one labeled message
+@pytest.mark.parametrize("path", [path for path in HELDOUTS if path != HELDOUT4])
 def test_the_heldout_sets_are_apart_from_the_labeled_set_and_the_exemplars(path: Path) -> None:
     heldout = load_cases(path)
     assert len(heldout) >= 60
