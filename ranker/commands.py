@@ -137,7 +137,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         from whyrec.ranker.scoring import Ranker
 
         config: AppConfig = ctx.obj
-        if wants_hybrid(query, [*(genre or []), *(any_genre or [])], exclude_genre, year_min, year_max):
+        if wants_hybrid(query, genre, exclude_genre, year_min, year_max, any_genre):
             run_hybrid(
                 config,
                 user=user,

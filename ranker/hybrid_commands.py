@@ -19,9 +19,11 @@ def wants_hybrid(
     exclude_genre: list[str] | None,
     year_min: int | None,
     year_max: int | None,
+    any_genre: list[str] | None,
 ) -> bool:
     """Whether any option of the hybrid path was given."""
-    return query is not None or bool(genre) or bool(exclude_genre) or year_min is not None or year_max is not None
+    genres = bool(genre) or bool(any_genre) or bool(exclude_genre)
+    return query is not None or genres or year_min is not None or year_max is not None
 
 
 def run_hybrid(
@@ -35,7 +37,7 @@ def run_hybrid(
     exclude_genre: list[str] | None,
     year_min: int | None,
     year_max: int | None,
-    any_genre: list[str] | None = None,
+    any_genre: list[str] | None,
     k: int,
     as_json: bool,
 ) -> None:

@@ -229,11 +229,9 @@ class SemanticPlanner:
             like = like or list(last.get("like", []))
             query = query or (last.get("query") or "")
             genres_exclude = list(dict.fromkeys([*last.get("genres_exclude", []), *genres_exclude]))
-            kept = [*last.get("genres_include", []), *genres_include]
-            genres_include = [g for g in dict.fromkeys(kept) if g not in genres_exclude]
-            either = [g for g in (genres_any or last.get("genres_any", [])) if g not in genres_exclude]
-            genres_any = either if len(either) > 1 else []  # "comedy or horror" then "no horror": Comedy, below
-            genres_include = list(dict.fromkeys([*genres_include, *(either if len(either) == 1 else [])]))
+            kept = [g for g in [*last.get("genres_include", []), *genres_include] if g not in genres_exclude]
+            either = genres_any or last.get("genres_any", [])  # "comedy or horror" then "no horror": Comedy
+            genres_include, genres_any = sl.settle_alternatives(kept, either, genres_exclude)
             relative_bound = p.years.year_min is not None or p.years.year_max is not None
             if p.years.relative and like and relative_bound and not any(c.isdigit() for c in p.text):
                 year_min, year_max = self._relative(p.years.relative, like[0], last)

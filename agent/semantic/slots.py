@@ -111,19 +111,24 @@ def genres(words: Sequence[str], sentences: Iterable[int] = ()) -> Genres:
             asked.append((start, end, lx.GENRES[phrase]))
         spans.append((start, end))
     either = _alternatives(words, asked)
-    if len(set(either)) < 2:  # "a comedy or something funny" is one genre, asked for
-        either = []
     include = [g for g in include if g not in either]
     if age := child_age(words):  # "for my 6 yr old": children's films
         include.append("Children")
         spans.append(age)
     exclude = [g for g in exclude if g not in paired or g not in (*include, *either)]
     exclude = list(dict.fromkeys([*exclude, *(g for g in ruled_out if g not in (*include, *either))]))
-    include = [g for g in dict.fromkeys(include) if g not in exclude]
-    either = [g for g in dict.fromkeys(either) if g not in exclude and g not in include]
-    if len(either) < 2:  # the others were ruled out ("comedy or horror, but no horror"): the one left is asked for
-        include, either = [*include, *either], []
+    include, either = settle_alternatives([g for g in include if g not in exclude], either, exclude)
     return Genres(tuple(include), tuple(exclude), tuple(spans), tuple(either))
+
+
+def settle_alternatives(
+    include: Sequence[str], either: Sequence[str], exclude: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """(include, either) without excluded alternatives; one alternative left is simply asked for ("a comedy or
+    something funny" is Comedy, and so is "comedy or horror, but no horror")."""
+    include = list(dict.fromkeys(include))
+    either = [g for g in dict.fromkeys(either) if g not in exclude and g not in include]
+    return ([*include, *either], []) if len(either) < 2 else (include, either)
 
 
 def _alternatives(words: Sequence[str], asked: Sequence[tuple[int, int, tuple[str, ...]]]) -> list[str]:
@@ -246,8 +251,9 @@ def _relative(words: Sequence[str]) -> str | None:
 def _names_a_film(words: Sequence[str], start: int, length: int) -> bool:
     """Whether the relative word at ``start`` picks one film ("the new one", "the new <item>", "the most recent
     one", "the old version"), which asks for no year: "have you seen the new Jumanji?" is about that film."""
-    before = words[start - 2 : start] if start >= 2 and words[start - 1] == "most" else words[start - 1 : start]
-    return before[:1] == ["the"] and " ".join(words[start + length : start + length + 1]) in lx.ONE_FILM
+    the = start - 2 if start >= 1 and words[start - 1] == "most" else start - 1
+    after = words[start + length] if start + length < len(words) else ""
+    return the >= 0 and words[the] == "the" and after in lx.ONE_FILM
 
 
 def relative_bounds(relative: str, anchor_year: int | None, last_year: int) -> tuple[int | None, int | None]:
