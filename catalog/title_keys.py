@@ -84,9 +84,21 @@ def shorthands(keys: list[tuple[str, int]], plain: frozenset[str]) -> list[tuple
     return out
 
 
+_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
+
+
 def keys_of(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> list[tuple[str, int]]:
     """The keys an item is found under, each with its kind: its display, raw and alternative titles, each
-    also without a leading article and with arabic numerals, its series prefix, subtitles and shorthands."""
+    also without a leading article and with arabic numerals, its series prefix, subtitles and shorthands.
+    A hyphenated title is also found with its hyphens dropped: people type "spiderman", "xmen", "benhur"."""
+    keys = _keys(title, raw, alt, plain)
+    if _HYPHEN.search(title) or _HYPHEN.search(raw):
+        joined = _keys(_HYPHEN.sub("", title), _HYPHEN.sub("", raw), alt and _HYPHEN.sub("", alt), plain)
+        keys += [key for key in joined if key not in keys]
+    return keys
+
+
+def _keys(title: str, raw: str, alt: str | None, plain: frozenset[str]) -> list[tuple[str, int]]:
     keys = [(normalize(title), TITLE), (normalize(parse_title(raw).title), TITLE)]
     bare_raw = re.sub(r"\s*\(\d{4}[^)]*\)\s*$", "", raw)
     keys.append((normalize(bare_raw), RAW))

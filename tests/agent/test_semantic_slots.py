@@ -450,6 +450,8 @@ def test_a_description_after_the_year_in_an_aside_is_part_of_the_mention(linker:
         ("have you seen twelve angry men", [1203]),
         ("casablanca (the bogart one) is my favourite", [912]),  # "bogart" is no typo of "boat" (Das Boot)
         ("the blade runner sequel was better", [176371]),
+        ("I loved spiderman", [5349]),  # the hyphen left out
+        ("any movies like xmen?", [3793]),
     ],
 )
 def test_titles_as_people_type_them(linker: TitleLinker, message: str, ids: list[int]) -> None:

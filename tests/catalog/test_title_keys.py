@@ -46,3 +46,12 @@ def test_shorthands_need_two_content_words() -> None:
     assert ("eternal sunshine of", SHORT) not in keys  # a shorthand ends in a content word
     short = [k for k, kind in keys_of("Kill Me Now", "Kill Me Now (2020)", None, PLAIN) if kind == SHORT]
     assert short == []  # "kill me": one content word
+
+
+def test_hyphenated_titles_are_also_found_joined() -> None:
+    keys = keys_of("Spider-Man 2", "Spider-Man 2 (2004)", None, PLAIN)
+    assert ("spider man 2", TITLE) in keys and ("spiderman 2", TITLE) in keys  # "i liked spiderman 2"
+    assert ("spiderman two", TITLE) in keys
+    joined = keys_of("The X-Files: Fight the Future", "X-Files: Fight the Future, The (1998)", None, PLAIN)
+    assert ("xfiles", PREFIX) in joined and ("x files", PREFIX) in joined
+    assert "heatwave" not in dict(keys_of("Heat", "Heat (1995)", None, PLAIN))  # nothing joined without a hyphen
