@@ -30,8 +30,9 @@ HELDOUT10 = CASES.with_name("heldout10.jsonl")  # a tenth, written blind after t
 HELDOUT11 = CASES.with_name("heldout11.jsonl")  # an eleventh, written blind after the tenth was looked at
 HELDOUT12 = CASES.with_name("heldout12.jsonl")  # a twelfth, written blind after the eleventh was looked at
 HELDOUT13 = CASES.with_name("heldout13.jsonl")  # a thirteenth, written blind after the twelfth was looked at
+HELDOUT14 = CASES.with_name("heldout14.jsonl")  # a fourteenth, written blind after the thirteenth was looked at
 HELDOUTS = (HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10)
-HELDOUTS += (HELDOUT11, HELDOUT12, HELDOUT13)
+HELDOUTS += (HELDOUT11, HELDOUT12, HELDOUT13, HELDOUT14)
 INTENT_GOAL = 0.97
 HEAT, MATRIX, PULP, TOY_STORY = 6, 2571, 296, 1
 
