@@ -144,12 +144,14 @@ class Agent:
 
         Replaying a written conversation runs its user turns, so the agent makes lists of its own; the
         person's next words ("the last one is a classic") are about the list the record shows them.
-        A turn that names no film changes nothing.
+        A turn that names no film changes nothing, and neither does the answer to a why or a look-up about a
+        film of the list: the other films it names are reasons, and the list stays the one the person saw.
         """
         shown = list(dict.fromkeys(m.item_id for m in self.resources.linker.link(text, relaxed=True)))
         with self.locks(session_id):
             profile = self.store.load(session_id)
-            if shown:
+            about_list = profile.last_intent in ("explain", "item_info") and bool(set(shown) & set(profile.last_items))
+            if shown and not about_list:
                 profile.last_items = shown
                 self.store.save(session_id, profile)
         return profile

@@ -292,6 +292,9 @@ class TitleLinker:
             return True  # "It (2017)" is the film wherever it stands, a sentence's start included
         if (aside := aside_year(tokens, last)) is not None and self._dated(entries, tokens, aside[0]):
             return True  # "the thing (carpenter, 1982)": a bracketed year that is one of its films' own
+        year = self._year_before(tokens, first)
+        if year != first - 1 and self._dated(entries, tokens, year):
+            return True  # "the 2011 version of the thing": a year that is one of its films' own
         if any(i in accept.known for i, _ in entries):
             return True
         capitalised = all(t.capitalised or t.text.isdigit() for t in span) and not (
@@ -363,8 +366,8 @@ class TitleLinker:
             entries, end_token = dated, aside_end(tokens, last) or last + 1
         elif (aside := aside_year(tokens, last)) and (dated := self._dated(entries, tokens, aside[0])):
             entries, end_token = dated, aside[1]  # "the thing (carpenter, 1982)": the aside is part of the mention
-        elif dated := self._dated(entries, tokens, first - 1):  # "the 2016 ghostbusters"
-            entries, first = dated, first - 1
+        elif dated := self._dated(entries, tokens, year := self._year_before(tokens, first)):
+            entries, first = dated, year  # "the 2016 ghostbusters", "the 2011 version of the thing"
         else:
             entries = self._edition(entries, [t.text for t in tokens])
         entries = [e for e in entries if e[1] != SHORT] or entries  # a full title beats a shortened one
@@ -394,6 +397,15 @@ class TitleLinker:
         if words & (REMAKE | SEQUEL):  # "the italian job remake", "the blade runner sequel"
             return [e for e in entries if self.years.get(e[0]) == max(years)]
         return entries
+
+    @staticmethod
+    def _year_before(tokens: list[Token], first: int) -> int:
+        """Where a year naming the film at ``first`` would stand: just before it ("the 2016 ghostbusters"), or
+        before "version of" ("the 2011 version of the thing")."""
+        words = [t.text for t in tokens[max(0, first - 2) : first]]
+        if len(words) == 2 and words[0] in EDITION_NOUNS | REMAKE and words[1] == "of":
+            return first - 3
+        return first - 1
 
     def _dated(self, entries: list[tuple[int, int]], tokens: list[Token], at: int) -> list[tuple[int, int]]:
         """The entries from the year written at token ``at``; none if it is no year or no film is from it."""

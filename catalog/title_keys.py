@@ -67,12 +67,13 @@ def title_numbers(key: str) -> set[str]:
 
 def shorthands(keys: list[tuple[str, int]], plain: frozenset[str]) -> list[tuple[str, int]]:
     """Shortened forms people type for long titles, as SHORT keys: the first words of a title of three
-    or more ("eternal sunshine", "grand budapest") when they hold two content words and end in one, and
+    or more ("eternal sunshine", "grand budapest", "sen to chihiro" of *Spirited Away*'s original title) when
+    they hold two content words and end in one, and
     the initials of a long series name ("lotr" for "lord of the rings")."""
     out: list[tuple[str, int]] = []
     for key, kind in keys:
         words = key.split()
-        if kind in (TITLE, BARE) and len(words) >= 3:
+        if kind in (TITLE, RAW, BARE) and len(words) >= 3:  # RAW: "sen to chihiro" of an alternative title
             for n in range(2, len(words)):
                 content = [w for w in words[:n] if w not in plain and not w.isdigit()]
                 if len(content) >= 2 and words[n - 1] in content and words[0] not in ARTICLE_WORDS:

@@ -68,8 +68,8 @@ NEGATORS: tuple[str, ...] = (
     "no", "not", "non", "without", "anything but", "anything except", "except", "except for", "excluding",
     "other than", "but not", "no more", "nothing", "avoid", "skip", "isn t", "isnt", "aren t", "arent",
     "don t like", "dont like", "do not like", "don t want", "dont want", "do not want", "hate", "hates", "dislike",
-    "can t stand", "cant stand", "neither", "nor", "free of", "minus", "none of", "none", "never",
-    "leave out", "leaving out", "rule out", "zero",
+    "can t stand", "cant stand", "cannot stand", "neither", "nor", "free of", "minus", "none of", "none", "never",
+    "leave out", "leaving out", "rule out", "zero", "drop", "filter out", "get rid of", "ditch", "cut out",
 )  # fmt: skip
 NEGATION_GAP: frozenset[str] = _words(
     """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
@@ -106,7 +106,7 @@ ITEM_NOUNS: tuple[str, ...] = (
     "movies", "movie", "films", "film", "titles", "picks", "recommendations", "suggestions", "options", "more",
     "flicks", "ones", "things",
 )  # fmt: skip
-COUNT_PREFIXES: tuple[str, ...] = ("top", "best", "give me", "show me", "list", "just", "only")
+COUNT_PREFIXES: tuple[str, ...] = ("top", "best", "give me", "gimme", "show me", "list", "just", "only")
 
 ORDINALS: dict[str, int] = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4,
@@ -126,6 +126,10 @@ SIMILAR_TO: tuple[str, ...] = ("like", "similar", "more of", "such as", "along t
 EFFECT_FOLLOW_UP: tuple[str, ...] = (
     "different", "differ", "what about", "how about", "and for", "same for", "also for",
 )  # fmt: skip
+
+# After a why, "and the second one?" asks the same of another film of the list.
+FOLLOW_ON: tuple[str, ...] = ("and", "what about", "how about", "and what about", "also", "same for", "same with")
+FOLLOW_ON_OPENERS = frozenset({"ok", "okay", "k", "cool", "right", "so", "alright", "hmm", "thanks", "thx"})
 
 DECADE_WORDS: dict[str, int] = {
     "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960, "seventies": 1970,
@@ -213,7 +217,7 @@ FEEDBACK_NEGATIVE: tuple[str, ...] = (
     "can t stand", "cant stand", "sucked", "sucks", "stupid", "didn t enjoy", "didnt enjoy", "did not enjoy",
     "thumbs down", "no thanks", "not interested", "fell asleep", "annoying", "disappointing", "disappointed",
     "weak", "dull", "horrible", "mediocre", "skip", "not a big fan", "not much of a fan", "not really into",
-    "not my thing", "not my cup of tea",
+    "not my thing", "not my cup of tea", "trash", "garbage", "rubbish", "crap",
 )  # fmt: skip
 
 # Search cues: an explicit, non-personal catalog search rather than a recommendation.
@@ -245,6 +249,8 @@ REPEAT_CUES: tuple[str, ...] = (
     "redo", "same thing", "same kind", "same decade", "same era", "same again", "do the same", "same but",
     "the same with", "do that again", "same one but",
 )  # fmt: skip
+# Taking a genre out of the list just shown ("can u drop anything that's horror? i scare easily") keeps its request.
+LIST_EDITS: tuple[str, ...] = ("drop", "get rid of", "filter out", "take out", "cut out", "ditch", "remove")
 
 # Words that never make a title mention on their own (a one-word title like "Up" or "Her" must be
 # quoted or capitalised mid-sentence), plus the filler removed from a recommendation's query.
@@ -274,8 +280,9 @@ QUERY_FILLER: frozenset[str] = _words(
     hmm hm um uh make which was were list every all picks idea onwards onward em search searching catalog catalogue
     database title titles rec recs fave faves fav favs wanna gonna browse browsing genuinely honestly seriously
     literally basically totally ever made next tho though thing vibe vibes version versions remake remakes original
+    rewatch rewatched rewatching
     originals sequel sequels trilogy whole entire weekend he she his him they their there your yours redo decade
-    library collection forget ur say either sometimes instead smth sth w reccomend recomend reccommend"""
+    library collection forget ur say either sometimes instead smth sth w reccomend recomend reccommend nah ooh oh"""
 )
 
 # How people feel and talk about films, never what a film is about: "I would love to watch an action
@@ -312,6 +319,11 @@ WHATIF_HYPOTHETICAL: tuple[str, ...] = (
     "let s say i", "lets say i", "as if i had", "as if i hadn t", "as if i hadnt", "as if i never", "as if i d",
     "as if none of", "as if my",
 )  # fmt: skip
+# An edit of the history itself ("take out all the animated movies from my history") is a what-if too.
+WHATIF_HISTORY_EDITS: tuple[str, ...] = (
+    "from my history", "out of my history", "to my history", "from my ratings", "out of my ratings", "to my ratings",
+    "from my profile", "out of my profile",
+)  # fmt: skip
 # The same, only where the message opens with them ("say i binged westerns"; not "what would you say i ...").
 WHATIF_OPENERS: tuple[str, ...] = ("say i", "say id", "say i d")
 
@@ -345,7 +357,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                  "mark as liked", "mark it as disliked", "mark as disliked", "mark it liked", "to my likes",
                  "to my liked", "to my favorites", "to my favourites", "all time favs", "all time favorites",
                  "all time favourites", "all time fav", "don t show me stuff like", "dont show me stuff like",
-                 "don t show me anything like", "dont show me anything like"),
+                 "don t show me anything like", "dont show me anything like", "10 10", "no notes", "was trash",
+                 "was garbage", "was rubbish", "was crap"),
     "recommend": ("something", "show me", "give me", "search", "find", "more like", "like that but", "like those",
                   "what else", "similar", "but no", "but not", "without", "no more", "others",
                   "another", "do the same", "the same with", "same but", "same again", "in that vein",

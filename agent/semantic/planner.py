@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from whyrec.agent.semantic import lexicon as lx
@@ -95,6 +95,14 @@ def _labels_a_film(tokens: list[Token], at: int) -> bool:
     return bracketed and YEAR.match(token.text) is not None
 
 
+def _follows_on(words: list[str]) -> bool:
+    """Whether the message carries on the last question ("and the second one?", "ok, what about #3?")."""
+    rest = list(words)
+    while rest and rest[0] in lx.FOLLOW_ON_OPENERS:
+        rest = rest[1:]
+    return any(" ".join(rest[: len(cue.split())]) == cue for cue in lx.FOLLOW_ON)
+
+
 def _call(name: str, n: int, **args: Any) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"semantic-{n}-{name}"}
 
@@ -166,11 +174,16 @@ class SemanticPlanner:
         intent = self.classifier.classify(self._masked(message, linked), cues)
         genres = sl.genres(words, sentences)
         refs = sl.references(words)
+        last_years = [self.catalog.item(i).year for i in profile.last_items]
+        if dated := sl.dated_reference(text, last_years):  # "why the one from 2004?": a place, no year asked for
+            refs = replace(refs, ordinals=(dated[0], *refs.ordinals))
+            text = text[: dated[1][0]] + text[dated[1][1] :]
         if intent.intent == "item_info" and not linked and not refs.ordinals and sl.has_any(words, lx.SEARCH_CUES):
             intent = intent.overridden("recommend")  # "what's in your catalog about mars?" is a search, no film's facts
         about = bool(linked or genres.all or (refs.focus and focus_of(profile) is not None))
         opener = " ".join(words[:3]).startswith(tuple(f"{o} " for o in lx.WHATIF_OPENERS))
-        hypothetical = (sl.has_any(words, lx.WHATIF_HYPOTHETICAL) or opener) and about  # "what if I had watched it?"
+        edit = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) or sl.has_any(words, lx.WHATIF_HISTORY_EDITS) or opener
+        hypothetical = edit and about  # "what if I had watched it?", "take the comedies out of my history"
         if hypothetical and intent.intent in HYPOTHETICAL_OVERRIDES:
             intent = intent.overridden("what_if")
         accepts = profile.last_intent == "feedback" and bool(profile.liked) and not linked and not genres.all
@@ -180,6 +193,8 @@ class SemanticPlanner:
         follows_effect = profile.last_intent == "effect" and genres.all and not linked
         if follows_effect and sl.has_any(words, lx.EFFECT_FOLLOW_UP) and intent.intent in ("recommend", "chitchat"):
             intent = intent.overridden("effect")  # "and is that different for horror?"
+        if profile.last_intent == "explain" and not cues and (refs.ordinals or dated) and _follows_on(words):
+            intent = intent.overridden("explain")  # "why the first one?" ... "ok and the one from 2004?"
         by_genre = intent.intent == "what_if" and genres.all and not linked  # "if I never watched musicals"
         if intent.intent in NAMES_A_FILM and not refs.ordinals and not by_genre:
             # the message must name a film: look again, accepting lower-case titles and the last list's
@@ -267,7 +282,8 @@ class SemanticPlanner:
     def _refines(p: Parsed, like: list[int], query: str) -> bool:
         """A follow-up that only changes filters or count keeps the last request ("more, but no dramas"), and so
         does one asking for it again, changed ("same thing but older, want something lighter")."""
-        if sl.has_any(p.words, lx.REPEAT_CUES) and not p.mentions:
+        edits = sl.has_any(p.words, lx.LIST_EDITS) and bool(p.genres.exclude)
+        if (sl.has_any(p.words, lx.REPEAT_CUES) or edits) and not p.mentions:
             return True
         new_subject = bool(p.mentions) or bool(p.genres.asked) or bool(query)
         changes = bool(p.genres.exclude or p.years.year_min or p.years.year_max or p.k)

@@ -145,7 +145,8 @@ def _alternatives(words: Sequence[str], asked: Sequence[tuple[int, int, tuple[st
             joined = joined or bool(gap)
             continue
         taste = bool(group) and any(end <= group[0][0] <= end + lx.TASTE_WINDOW for end in tastes)
-        if group and (joined_by_or or len(group) >= lx.GENRE_LIST_MIN or (joined and taste)):
+        listed = len({g for _, _, genres in group for g in genres})  # "kids ... children's" is one genre
+        if group and (joined_by_or or listed >= lx.GENRE_LIST_MIN or (joined and taste)):
             either.extend(g for _, _, genres in group for g in genres)
         group, joined_by_or, joined = ([hit] if hit is not None else []), False, False
     return either
@@ -297,6 +298,20 @@ class References:
     whole_list: bool = False  # "those", "them"
 
 
+_DATED_ONE = re.compile(rf"\bthe (?:one|film|movie) (?:from|of|in) {_YEAR}\b|\bthe {_YEAR} (?:one|film|movie)\b")
+
+
+def dated_reference(text: str, years: Sequence[int | None]) -> tuple[int, tuple[int, int]] | None:
+    """(place in the last list, character span) of "the one from 2004" / "the 2004 one" when exactly one film of
+    the last list (``years``, in order) is from that year: a place in the list, not a year asked for."""
+    for m in _DATED_ONE.finditer(text):
+        year = int(m.group(1) or m.group(2))
+        places = [n for n, y in enumerate(years) if y == year]
+        if len(places) == 1:
+            return places[0], m.span()
+    return None
+
+
 def references(words: Sequence[str]) -> References:
     """Ordinals ("the second one", "number 3", "#3"), pronouns for the item in focus, and the whole list."""
     ordinals: list[int] = []
@@ -326,7 +341,8 @@ def query_words(words: Sequence[str], genre_spans: Sequence[tuple[int, int]]) ->
     function_words = (
         lx.QUERY_FILLER
         | lx.OPINION_WORDS
-        | {w for p in (*lx.NEGATORS, *lx.YEAR_BOUNDS, *lx.NUMBER_WORDS, *lx.NEWER, *lx.OLDER) for w in p.split()}
+        | {w for p in (*lx.NEGATORS, *lx.YEAR_BOUNDS, *lx.YEAR_SUFFIXES, *lx.NUMBER_WORDS) for w in p.split()}
+        | {w for p in (*lx.NEWER, *lx.OLDER) for w in p.split()}
         | set(lx.ORDINALS)
         | set(lx.DECADE_WORDS)
         | set(lx.DECADE_PARTS)

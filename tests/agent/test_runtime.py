@@ -129,3 +129,6 @@ def test_a_recorded_list_becomes_the_list_the_person_saw(make_agent: Callable[..
     assert agent.profile("s1").last_items == [608, MATRIX, 6]
     agent.show_recorded("s1", "Sure, anything else?")  # names no film: the list stays
     assert agent.profile("s1").last_items == [608, MATRIX, 6] and agent.profile("s1").liked == [MATRIX]
+    agent.turn("about Fargo", session_id="s1")
+    agent.show_recorded("s1", "Fargo (1996) is a crime film by the Coens, like their Blood Simple (1984).")
+    assert agent.profile("s1").last_items == [608, MATRIX, 6]  # the answer about a film of the list: the list stays

@@ -229,6 +229,42 @@ def test_why_names_a_listed_film_in_lower_case(planner: SemanticPlanner) -> None
     assert named["item"] == 48774  # genre words ("children") in a title the message must name
 
 
+def test_a_film_of_the_list_named_by_its_year_and_a_why_carried_on(planner: SemanticPlanner) -> None:
+    profile = SessionProfile(last_items=[7361, 27773, 4973], last_intent="explain")  # 2004, 2003, 2001
+    plan = planner.plan("ok and the one from 2003?", profile)
+    assert plan.intent == "explain" and plan.tool_calls[0]["args"]["item"] == 27773
+    assert planner.plan("and the second one?", profile).tool_calls[0]["args"]["item"] == 27773
+    listed = SessionProfile(last_items=[7361, 27773, 4973], last_intent="recommend")
+    more = planner.plan("more like the 2001 one", listed).tool_calls[0]["args"]
+    assert more["like"] == [4973] and more["year_min"] is None  # a place in the list, no year asked for
+
+
+def test_an_edit_of_the_history_is_a_what_if(planner: SemanticPlanner) -> None:
+    plan = planner.plan("take out all the animated movies from my history and show me what changes", SessionProfile())
+    assert plan.intent == "what_if" and plan.tool_calls[0]["args"]["kind"] == "exclude_genre"
+    assert plan.tool_calls[0]["args"]["genre"] == "Animation"
+
+
+def test_dropping_a_genre_from_the_list_keeps_its_request(planner: SemanticPlanner) -> None:
+    last = {"query": None, "like": [], "k": 10, "genres_include": ["Thriller"], "genres_exclude": []}
+    last |= {"year_min": 2010, "year_max": 2019}
+    profile = SessionProfile(last_items=[MATRIX, PULP], last_intent="recommend", last_request=last)
+    args = planner.plan("can u drop anything that's horror? i scare way too easily", profile).tool_calls[0]["args"]
+    assert (args["genres_include"], args["genres_exclude"], args["year_min"]) == (["Thriller"], ["Horror"], 2010)
+
+
+@pytest.mark.parametrize(
+    ("message", "item", "liked"),
+    [
+        ("the 2011 version of the thing was trash, just so you know", 90345, False),  # the year picks the remake
+        ("just finished spirited away <3 10/10 no notes", 5618, True),
+    ],
+)
+def test_feedback_as_people_write_it(planner: SemanticPlanner, message: str, item: int, liked: bool) -> None:
+    plan = planner.plan(message, SessionProfile())
+    assert plan.intent == "feedback" and plan.tool_calls[0]["args"] == {"item": item, "liked": liked}
+
+
 def test_intent_accuracy_and_slots_on_the_labeled_set(planner: SemanticPlanner, catalog: Any) -> None:
     report = evaluate_planner(planner, load_cases(CASES), catalog)
     assert report.intent_accuracy >= INTENT_GOAL, report.failures

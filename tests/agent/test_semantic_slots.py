@@ -89,6 +89,7 @@ def test_genres_with_negation(text: str, include: tuple[str, ...], exclude: tupl
         # one genre said two ways, or the other alternative ruled out: one genre, asked for
         ("a comedy or something funny", ("Comedy",), ()),
         ("comedy or horror but no horror", ("Comedy",), ()),
+        ("for my kids - animated children's movies please", ("Children", "Animation"), ()),  # two genres, three words
     ],
 )
 def test_genres_asked_for_as_alternatives_need_only_one(
@@ -176,6 +177,7 @@ def test_years_and_decades(text: str, anchor: int | None, bounds: tuple[int | No
         ("something good", None),
         ("top 1000000 movies", 50),
         ("yeah go for it, like 4 of them", 4),
+        ("80s horror, gimme 5", 5),
     ],
 )
 def test_counts(text: str, k: int | None) -> None:
@@ -224,6 +226,7 @@ def test_query_keeps_content_and_drops_filters() -> None:
         ("search the catalogue for pirate titles, i just wanna browse", "pirate"),
         ("something for my 8 year old niece about dinosaurs", "dinosaurs"),
         ("same vibe but newer", ""),
+        ("nah these are all 2000s, only stuff from 2005 on", ""),  # a reaction and a year bound's words
     ],
 )
 def test_the_query_is_what_was_asked_for_or_nothing(text: str, query: str) -> None:
@@ -451,6 +454,8 @@ def test_a_description_after_the_year_in_an_aside_is_part_of_the_mention(linker:
         ("casablanca (the bogart one) is my favourite", [912]),  # "bogart" is no typo of "boat" (Das Boot)
         ("the blade runner sequel was better", [176371]),
         ("I loved spiderman", [5349]),  # the hyphen left out
+        ("rewatched sen to chihiro again", [5618]),  # the first words of its original title
+        ("the 1982 version of the thing", [2288]),
         ("any movies like xmen?", [3793]),
     ],
 )
