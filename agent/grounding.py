@@ -221,7 +221,10 @@ class Grounder:
                 # the films the person named, where the model named some of them ("the lotr trilogy" as its first)
                 named = {film_id(ref) for ref in have}
                 added = [i for i in want if i not in named]
-                if added and named <= set(want):
+                if added and by_position:  # "6 more like the last one": the film at that place, counted exactly
+                    args[key] = list(want)
+                    changes.append(f"{key} {have!r} -> {want!r} (the films at the places the person named)")
+                elif added and named <= set(want):
                     args[key] = list(want)
                     changes.append(f"{key} {have!r} -> {want!r} (the films the person named)")
             elif key == "genres_any":  # "a comedy or a thriller": a small model asks for both at once

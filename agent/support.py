@@ -104,7 +104,7 @@ def support_for(
         | ({"recommend"} if sl.has_any(parsed.words, lx.FILMS_ASKED_FOR) else set()),
         positions=frozenset(p + 1 for p in parsed.refs.ordinals if p >= 0),
         by_position=bool(parsed.refs.ordinals) and bool(profile.last_items),
-        hypothetical=sl.has_any(parsed.words, lx.WHATIF_HYPOTHETICAL),
+        hypothetical=sl.hypothetical(parsed.words),
         plural=parsed.k is not None or sl.has_any(parsed.words, lx.FILMS_PLURAL),
     )
 

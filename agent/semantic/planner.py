@@ -181,9 +181,7 @@ class SemanticPlanner:
         if intent.intent == "item_info" and not linked and not refs.ordinals and sl.has_any(words, lx.SEARCH_CUES):
             intent = intent.overridden("recommend")  # "what's in your catalog about mars?" is a search, no film's facts
         about = bool(linked or genres.all or (refs.focus and focus_of(profile) is not None))
-        opener = " ".join(words[:3]).startswith(tuple(f"{o} " for o in lx.WHATIF_OPENERS))
-        edit = sl.has_any(words, lx.WHATIF_HYPOTHETICAL) or sl.has_any(words, lx.WHATIF_HISTORY_EDITS) or opener
-        hypothetical = edit and about  # "what if I had watched it?", "take the comedies out of my history"
+        hypothetical = sl.hypothetical(words) and about  # "what if I had watched it?", "take ... out of my history"
         if hypothetical and intent.intent in HYPOTHETICAL_OVERRIDES:
             intent = intent.overridden("what_if")
         accepts = profile.last_intent == "feedback" and bool(profile.liked) and not linked and not genres.all

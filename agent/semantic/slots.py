@@ -44,6 +44,13 @@ def has_any(words: Sequence[str], phrases: Iterable[str]) -> bool:
     return bool(phrase_positions(words, phrases))
 
 
+def hypothetical(words: Sequence[str]) -> bool:
+    """Whether the message supposes a change to the person's own history: "what if I had watched it", "say i
+    binged westerns", "take the comedies out of my history" (a what-if, once it names what changes)."""
+    opener = " ".join(words[:3]).startswith(tuple(f"{o} " for o in lx.WHATIF_OPENERS))
+    return opener or has_any(words, lx.WHATIF_HYPOTHETICAL) or has_any(words, lx.WHATIF_HISTORY_EDITS)
+
+
 @dataclass(frozen=True)
 class Genres:
     include: tuple[str, ...] = ()

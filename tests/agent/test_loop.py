@@ -481,6 +481,21 @@ def test_a_position_in_the_list_is_counted_by_the_reader(model: Any) -> None:
     assert result.planner == "llm" and result.tool_calls[0]["args"]["item"] == ALIEN, result.grounding
 
 
+def test_films_like_a_place_in_the_list_are_the_films_at_that_place(model: Any) -> None:
+    fake, make = model
+    agent = after_a_list(make)
+    fake.script = [tool_call("recommend", {"like": ["Heat"], "k": 6}), text("Here are six.")]
+    result = agent.turn("ooh the last one looks interesting, give me 6 more like that", session_id="s1")
+    assert result.planner == "llm" and result.tool_calls[0]["args"]["like"] == [ALIEN], result.grounding
+
+
+def test_a_supposition_opening_with_say_i_planned_as_a_list_is_a_what_if(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"like": ["Fargo"]}), text("Here it is.")]
+    result = make().turn("say i'd also seen fargo, how would my list look then", session_id="s1", user_id=1)
+    assert tools_of(result) == ["simulate_intervention"], result.grounding
+
+
 def test_a_what_if_gets_every_film_the_person_named(model: Any) -> None:
     fake, make = model
     fake.script = [tool_call("simulate_intervention", {"kind": "add", "items": ["Fargo"]}), text("Here it is.")]
