@@ -161,6 +161,8 @@ RELATIVE_INTENSIFIERS: frozenset[str] = _words("too very that so any")
 # Relative to a mentioned item ("like Heat but newer"), else to the catalog's last year.
 NEWER: tuple[str, ...] = ("newer", "more recent", "recent", "modern", "latest", "new", "later")
 OLDER: tuple[str, ...] = ("older", "old", "classic", "classics", "earlier", "vintage", "oldies")
+# Before "classic", these make it praise of a film, no year asked for: "Halloween (1978) is a classic".
+PRAISE_BEFORE_CLASSIC: frozenset[str] = _words("is was s what such true real cult total absolute timeless modern")
 # After "the new" / "the old" these pick one film, no years: "the new one", "the old version", "the new <item>".
 ONE_FILM: frozenset[str] = _words("one <item> version movie film remake sequel installment")
 RECENT_YEARS = 5  # "recent" without an anchor: the catalog's last RECENT_YEARS years

@@ -244,16 +244,24 @@ def years(text: str, anchor_year: int | None, last_year: int) -> Years:
 
 
 def _relative(words: Sequence[str]) -> str | None:
-    """The first "newer" / "older", or "not newer" / "not older" after a negation ("nothing newer than X")."""
+    """The first "newer" / "older", or "not newer" / "not older" after a negation ("nothing newer than X");
+    none when the message asks both ways ("I like classics, but I will also watch new films")."""
     in_age = {i for start, end, _ in ages(words) for i in range(start, end)}
+    found = []
     for start, _, phrase in phrase_positions(words, (*lx.NEWER, *lx.OLDER)):
-        if start in in_age or _names_a_film(words, start, len(phrase.split())):
+        if start in in_age or _names_a_film(words, start, len(phrase.split())) or _praise(words, start, phrase):
             continue
         kind = "newer" if phrase in lx.NEWER else "older"
         before = " ".join(w for w in words[max(0, start - 3) : start] if w not in lx.RELATIVE_INTENSIFIERS)
         negated = any(before == n or before.endswith(" " + n) for n in lx.YEAR_NEGATIONS)
-        return f"not {kind}" if negated else kind
-    return None
+        found.append(f"not {kind}" if negated else kind)
+    ways = {"older" if relative in ("older", "not newer") else "newer" for relative in found}
+    return found[0] if len(ways) == 1 else None
+
+
+def _praise(words: Sequence[str], start: int, phrase: str) -> bool:
+    """Whether "classic" at ``start`` praises a film ("is a classic", "such a classic", "a true classic")."""
+    return phrase.startswith("classic") and bool(set(words[max(0, start - 3) : start]) & lx.PRAISE_BEFORE_CLASSIC)
 
 
 def _names_a_film(words: Sequence[str], start: int, length: int) -> bool:

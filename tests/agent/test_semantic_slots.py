@@ -158,6 +158,9 @@ def test_a_child_s_age_is_no_older_than_bound() -> None:
         ("nothing newer than <item> itself", 2007, (None, 2007)),
         ("not older than <item>", 1995, (1995, None)),
         ("nothing too old", None, (1980, None)),
+        ("some classic westerns", None, (None, 1979)),
+        ("yeah <item> is a classic, i saw it", 1978, (None, None)),  # praise of a film, no year asked for
+        ("i like classics, but i will also watch new films", None, (None, None)),  # both ways: no bound
     ],
 )
 def test_years_and_decades(text: str, anchor: int | None, bounds: tuple[int | None, int | None]) -> None:
