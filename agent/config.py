@@ -46,7 +46,7 @@ class AgentConfig(BaseModel):
         "semantic",
         description="llm = the language model plans (deterministic fallback); auto = llm when a model is available; "
         "semantic = the deterministic planner only (the default of the one-shot commands, which would start "
-        "the model for one turn; the chat defaults to auto, the planner more accurate on heldout13, the latest "
+        "the model for one turn; the chat defaults to auto, the planner more accurate on heldout14, the latest "
         "blind set run)",
     )
     max_steps: int = Field(4, ge=1, le=12, description="model -> tools rounds per turn")

@@ -19,7 +19,8 @@ after its first run (2026-12-07) chose the model too, and so was ``heldout11``, 
 after that, after its first run (2026-12-07) chose the deterministic planner, and so was ``heldout12``,
 written blind the same way after that, after its first run (2026-12-07) chose the deterministic planner
 again, and so was ``heldout13``, written blind the same way after that, after its first run (2026-12-07)
-chose the model; ``heldout14`` was written blind the same way after heldout13 was looked at (2026-12-08).
+chose the model, and so was ``heldout14``, written blind the same way after that, after its first run (2026-12-08)
+chose the model again. The next comparison needs a set written blind after it.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ SETS: dict[str, tuple[str, str]] = {  # name -> (file, what it was tuned on by)
     "heldout11": ("heldout11.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout12": ("heldout12.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
     "heldout13": ("heldout13.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
-    "heldout14": ("heldout14.jsonl", "written blind after heldout13 was looked at; its first run chooses the planner"),
+    "heldout14": ("heldout14.jsonl", "written blind; its first run chose the planner, then it was looked at for fixes"),
 }
 BLIND = "heldout14"
 GOALS = {
