@@ -65,8 +65,8 @@ NOT_GENRE_TYPOS: frozenset[str] = _words("acton actions auction faction mastery 
 # A genre is excluded when one of these comes shortly before it, with only genre words,
 # articles and "or"/"and"/"nor" in between ("no horror or musicals", "anything but a comedy").
 NEGATORS: tuple[str, ...] = (
-    "no", "not", "non", "without", "anything but", "anything except", "except", "except for", "excluding",
-    "other than", "but not", "no more", "nothing", "avoid", "skip", "isn t", "isnt", "aren t", "arent",
+    "no", "not", "non", "without", "anything but", "anything except", "any thing but", "except", "except for",
+    "excluding", "other than", "but not", "no more", "nothing", "avoid", "skip", "isn t", "isnt", "aren t", "arent",
     "don t like", "dont like", "do not like", "don t want", "dont want", "do not want", "hate", "hates", "dislike",
     "can t stand", "cant stand", "cannot stand", "neither", "nor", "free of", "minus", "none of", "none", "never",
     "leave out", "leaving out", "rule out", "zero", "drop", "filter out", "get rid of", "ditch", "cut out",
@@ -159,8 +159,13 @@ YEAR_NEGATIONS: tuple[str, ...] = (
 # Words allowed between a negation and "newer"/"older" ("nothing too old").
 RELATIVE_INTENSIFIERS: frozenset[str] = _words("too very that so any")
 # Relative to a mentioned item ("like Heat but newer"), else to the catalog's last year.
-NEWER: tuple[str, ...] = ("newer", "more recent", "recent", "modern", "latest", "new", "later")
+# "later" alone is no newer film: "I might watch it later".
+NEWER: tuple[str, ...] = (
+    "newer", "more recent", "recent", "modern", "latest", "new", "later ones", "later films", "later movies",
+)  # fmt: skip
 OLDER: tuple[str, ...] = ("older", "old", "classic", "classics", "earlier", "vintage", "oldies")
+# Before "old", these make it an idiom, no year asked for: "Pretty Woman never gets old".
+IDIOM_BEFORE_OLD: frozenset[str] = _words("gets get getting got grows grow")
 # Before "classic", these make it praise of a film, no year asked for: "Halloween (1978) is a classic".
 PRAISE_BEFORE_CLASSIC: frozenset[str] = _words("is was s what such true real cult total absolute timeless modern")
 # After "the new" / "the old" these pick one film, no years: "the new one", "the old version", "the new <item>".

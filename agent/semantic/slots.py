@@ -260,7 +260,10 @@ def _relative(words: Sequence[str]) -> str | None:
 
 
 def _praise(words: Sequence[str], start: int, phrase: str) -> bool:
-    """Whether "classic" at ``start`` praises a film ("is a classic", "such a classic", "a true classic")."""
+    """Whether "classic" at ``start`` praises a film ("is a classic", "such a classic", "a true classic"), or
+    "old" is said of one ("never gets old")."""
+    if phrase == "old":
+        return start > 0 and words[start - 1] in lx.IDIOM_BEFORE_OLD
     return phrase.startswith("classic") and bool(set(words[max(0, start - 3) : start]) & lx.PRAISE_BEFORE_CLASSIC)
 
 

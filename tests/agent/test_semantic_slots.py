@@ -161,6 +161,9 @@ def test_a_child_s_age_is_no_older_than_bound() -> None:
         ("some classic westerns", None, (None, 1979)),
         ("yeah <item> is a classic, i saw it", 1978, (None, None)),  # praise of a film, no year asked for
         ("i like classics, but i will also watch new films", None, (None, None)),  # both ways: no bound
+        ("i watched <item> again, never gets old", 1990, (None, None)),
+        ("i might watch it later", None, (None, None)),
+        ("any thing but a western", None, (None, None)),
     ],
 )
 def test_years_and_decades(text: str, anchor: int | None, bounds: tuple[int | None, int | None]) -> None:
