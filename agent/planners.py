@@ -32,7 +32,7 @@ from whyrec.agent.grounding import Grounder
 from whyrec.agent.narrowing import narrowed_tools
 from whyrec.agent.outcomes import calls_of, outcomes_of
 from whyrec.agent.state import SessionProfile, State
-from whyrec.agent.support import INTENT_OF_TOOL, ParsedLike, Support, may_chain, support_for
+from whyrec.agent.support import CUED, INTENT_OF_TOOL, ParsedLike, Support, may_chain, support_for
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +86,16 @@ class LLMRound:
         must_call: bool = False,
         support: Support | None = None,
         follow_on: bool = False,
+        call: str | None = None,
     ) -> Any:
-        """The chat model bound to the tools, narrowed to ``support`` when the server reads a narrowing."""
+        """The chat model bound to the tools, narrowed to ``support`` when the server reads a narrowing;
+        ``call``: the one tool it must call now (OpenAI's named ``tool_choice``)."""
         tools = self.schemas
         if self.narrows and support is not None:
             tools = narrowed_tools(tools, support, follow_on=follow_on)
         options = {**(self.one_call if one_call else {}), **(REQUIRED if must_call else {})}
+        if call is not None:
+            options["tool_choice"] = {"type": "function", "function": {"name": call}}
         return self.chat_model.bind_tools(tools, **options)
 
     def warm_up(self) -> None:
@@ -201,9 +205,13 @@ class TurnPlanner:
         # A request the reader plans a tool for must be planned with a tool (a sentence is rejected
         # below), so the model is not given the choice to write one.
         one_call = rounds > 0 or not may_chain(support)
+        # "recommend 3 like it and tell me why the first one is there": a why the words ask for that the first
+        # call did not answer is called next, on the list just made, rather than left to the model to skip
+        made = {c["name"] for c in calls_of(state["messages"])}
+        due = [name for name in state.get("due", []) if name not in made] if rounds else []
         answer = self.llm(
-            self.messages(state), config,
-            one_call=one_call, must_call=bool(reader), support=support, follow_on=rounds > 0,
+            self.messages(state), config, one_call=one_call, must_call=bool(reader or due),
+            call=next(iter(due), None), support=support, follow_on=rounds > 0,
         )  # fmt: skip
         if not answer.tool_calls:
             text = answer.content if isinstance(answer.content, str) else ""
@@ -229,7 +237,11 @@ class TurnPlanner:
             "rounds": rounds + 1,
             "grounding": changes,
         }
-        return update if rounds else {**update, "intent": intent_of(grounded.calls), "planned_by": "llm"}
+        if rounds:
+            return update
+        called = {c["name"] for c in grounded.calls}
+        due = [c["name"] for c in reader if c["name"] not in called and INTENT_OF_TOOL.get(c["name"]) in CUED]
+        return {**update, "intent": intent_of(grounded.calls), "planned_by": "llm", "due": due}
 
     def support(
         self,

@@ -51,6 +51,7 @@ class State(TypedDict, total=False):
     planned_by: Planner  # who chose the turn's first calls (or answered without any)
     rounds: int  # model -> tools rounds run so far
     queued: list[dict[str, Any]]  # calls the model planned after the one running now
+    due: list[str]  # tools the words ask for (a why, a what-if, an effect) that no call has answered yet
     intent: str
     notes: list[str]  # shown to the person under the reply
     grounding: list[str]  # what grounding changed in the model's calls, for the turn's report

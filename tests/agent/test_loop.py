@@ -56,6 +56,16 @@ def test_the_model_sees_each_result_and_chains_a_call(model: Any) -> None:
     assert "Here are 3 films for you" in result.reply  # the results, rendered from the tool outputs
     second = fake.requests[1]["messages"]
     assert second[-1]["role"] == "tool" and "3 films, best first: 1." in second[-1]["content"]
+    named = {"type": "function", "function": {"name": "explain_recommendation"}}
+    assert fake.requests[1]["tool_choice"] == named  # the why the words ask for is due once the list is made
+    assert fake.requests[2].get("tool_choice") != named  # and only until it is answered
+
+
+def test_a_list_asked_for_alone_leaves_the_next_round_free(model: Any) -> None:
+    fake, make = model
+    fake.script = [tool_call("recommend", {"like": ["The Matrix"], "k": 3}), text("Here they are.")]
+    make().turn("I loved The Matrix. Recommend 3 films like it", session_id="s1")
+    assert "tool_choice" not in fake.requests[1] or fake.requests[1]["tool_choice"] == "auto"
 
 
 def test_two_calls_in_one_answer_run_one_after_the_other(model: Any) -> None:
