@@ -207,8 +207,8 @@ class TurnPlanner:
         one_call = rounds > 0 or not may_chain(support)
         # "recommend 3 like it and tell me why the first one is there": a why the words ask for that the first
         # call did not answer is called next, on the list just made, rather than left to the model to skip
-        made = {c["name"] for c in calls_of(state["messages"])}
-        due = [name for name in state.get("due", []) if name not in made] if rounds else []
+        made = calls_of(state["messages"])
+        due = [name for name in state.get("due", []) if name not in {c["name"] for c in made}] if rounds else []
         answer = self.llm(
             self.messages(state), config, one_call=one_call, must_call=bool(reader or due),
             call=next(iter(due), None), support=support, follow_on=rounds > 0,
@@ -225,7 +225,7 @@ class TurnPlanner:
                 raise PlanRejected(f"it answered without a tool, naming facts no tool returned: {text[:80]!r}")
             return {"messages": [AIMessage(text)], **({} if rounds else {"intent": "chitchat", "planned_by": "llm"})}
         calls = [dict(call) for call in answer.tool_calls]
-        grounded = self.grounder.ground(calls, support, made=calls_of(state["messages"]))
+        grounded = self.grounder.ground(calls, support, made=made)
         changes = [*state.get("grounding", []), *grounded.changes]
         if not grounded.calls:
             if rounds == 0:

@@ -62,6 +62,9 @@ GENRE_PHRASES: frozenset[str] = frozenset({*GENRES, *GENRES_RULED_OUT})  # what 
 GENRE_TYPO_MIN = 6
 NOT_GENRE_TYPOS: frozenset[str] = _words("acton actions auction faction mastery thrilled adventurer musica")
 
+# Taking a genre out of the list just shown ("can u drop anything that's horror? i scare easily") excludes it and
+# keeps the list's request.
+LIST_EDITS: tuple[str, ...] = ("drop", "filter out", "get rid of", "ditch", "cut out")
 # A genre is excluded when one of these comes shortly before it, with only genre words,
 # articles and "or"/"and"/"nor" in between ("no horror or musicals", "anything but a comedy").
 NEGATORS: tuple[str, ...] = (
@@ -69,7 +72,7 @@ NEGATORS: tuple[str, ...] = (
     "excluding", "other than", "but not", "no more", "nothing", "avoid", "skip", "isn t", "isnt", "aren t", "arent",
     "don t like", "dont like", "do not like", "don t want", "dont want", "do not want", "hate", "hates", "dislike",
     "can t stand", "cant stand", "cannot stand", "neither", "nor", "free of", "minus", "none of", "none", "never",
-    "leave out", "leaving out", "rule out", "zero", "drop", "filter out", "get rid of", "ditch", "cut out",
+    "leave out", "leaving out", "rule out", "zero", *LIST_EDITS,
 )  # fmt: skip
 NEGATION_GAP: frozenset[str] = _words(
     """a an the any or and nor too much more of those these cheesy stupid made meant for little small young anything
@@ -256,8 +259,6 @@ REPEAT_CUES: tuple[str, ...] = (
     "redo", "same thing", "same kind", "same decade", "same era", "same again", "do the same", "same but",
     "the same with", "do that again", "same one but",
 )  # fmt: skip
-# Taking a genre out of the list just shown ("can u drop anything that's horror? i scare easily") keeps its request.
-LIST_EDITS: tuple[str, ...] = ("drop", "get rid of", "filter out", "take out", "cut out", "ditch", "remove")
 
 # Words that never make a title mention on their own (a one-word title like "Up" or "Her" must be
 # quoted or capitalised mid-sentence), plus the filler removed from a recommendation's query.

@@ -174,8 +174,8 @@ class SemanticPlanner:
         intent = self.classifier.classify(self._masked(message, linked), cues)
         genres = sl.genres(words, sentences)
         refs = sl.references(words)
-        last_years = [self.catalog.item(i).year for i in profile.last_items]
-        if dated := sl.dated_reference(text, last_years):  # "why the one from 2004?": a place, no year asked for
+        # "why the one from 2004?": a place in the list, no year asked for
+        if dated := sl.dated_reference(text, profile.last_items, lambda item: self.catalog.item(item).year):
             refs = replace(refs, ordinals=(dated[0], *refs.ordinals))
             text = text[: dated[1][0]] + text[dated[1][1] :]
         if intent.intent == "item_info" and not linked and not refs.ordinals and sl.has_any(words, lx.SEARCH_CUES):
@@ -191,7 +191,7 @@ class SemanticPlanner:
         follows_effect = profile.last_intent == "effect" and genres.all and not linked
         if follows_effect and sl.has_any(words, lx.EFFECT_FOLLOW_UP) and intent.intent in ("recommend", "chitchat"):
             intent = intent.overridden("effect")  # "and is that different for horror?"
-        if profile.last_intent == "explain" and not cues and (refs.ordinals or dated) and _follows_on(words):
+        if profile.last_intent == "explain" and not cues and refs.ordinals and _follows_on(words):
             intent = intent.overridden("explain")  # "why the first one?" ... "ok and the one from 2004?"
         by_genre = intent.intent == "what_if" and genres.all and not linked  # "if I never watched musicals"
         if intent.intent in NAMES_A_FILM and not refs.ordinals and not by_genre:

@@ -8,7 +8,7 @@ extractor is a small pure function, so each can be tested alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -249,7 +249,7 @@ def _relative(words: Sequence[str]) -> str | None:
     in_age = {i for start, end, _ in ages(words) for i in range(start, end)}
     found = []
     for start, _, phrase in phrase_positions(words, (*lx.NEWER, *lx.OLDER)):
-        if start in in_age or _names_a_film(words, start, len(phrase.split())) or _praise(words, start, phrase):
+        if start in in_age or _names_a_film(words, start, len(phrase.split())) or _said_of_a_film(words, start, phrase):
             continue
         kind = "newer" if phrase in lx.NEWER else "older"
         before = " ".join(w for w in words[max(0, start - 3) : start] if w not in lx.RELATIVE_INTENSIFIERS)
@@ -259,7 +259,7 @@ def _relative(words: Sequence[str]) -> str | None:
     return found[0] if len(ways) == 1 else None
 
 
-def _praise(words: Sequence[str], start: int, phrase: str) -> bool:
+def _said_of_a_film(words: Sequence[str], start: int, phrase: str) -> bool:
     """Whether "classic" at ``start`` praises a film ("is a classic", "such a classic", "a true classic"), or
     "old" is said of one ("never gets old")."""
     if phrase == "old":
@@ -319,12 +319,14 @@ class References:
 _DATED_ONE = re.compile(rf"\bthe (?:one|film|movie) (?:from|of|in) {_YEAR}\b|\bthe {_YEAR} (?:one|film|movie)\b")
 
 
-def dated_reference(text: str, years: Sequence[int | None]) -> tuple[int, tuple[int, int]] | None:
-    """(place in the last list, character span) of "the one from 2004" / "the 2004 one" when exactly one film of
-    the last list (``years``, in order) is from that year: a place in the list, not a year asked for."""
+def dated_reference(
+    text: str, items: Sequence[int], year_of: Callable[[int], int | None]
+) -> tuple[int, tuple[int, int]] | None:
+    """(place in the last list ``items``, character span) of "the one from 2004" / "the 2004 one" when exactly one
+    of its films is from that year: a place in the list, not a year asked for."""
     for m in _DATED_ONE.finditer(text):
         year = int(m.group(1) or m.group(2))
-        places = [n for n, y in enumerate(years) if y == year]
+        places = [n for n, item in enumerate(items) if year_of(item) == year]
         if len(places) == 1:
             return places[0], m.span()
     return None
